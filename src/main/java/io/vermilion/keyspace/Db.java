@@ -1,0 +1,356 @@
+package io.vermilion.keyspace;
+
+import io.vermilion.util.HashSlot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+
+/**
+ * One logical database (SELECT n): its keys, values and expiry times, indexed by hash slot.
+ *
+ * <p>Keys are byte arrays owned by the database once stored (callers must not mutate a key
+ * array after handing it over). Values are opaque objects interpreted by the type layer
+ * (byte[] for strings, see {@code io.vermilion.types}).
+ *
+ * <p>Expiry is both lazy (every lookup of an expired key deletes it and reports a miss, as
+ * Redis's expireIfNeeded) and active ({@link #activeExpire}: an incremental sweep over the slots
+ * that hold keys with a TTL, bounded in work per call). A {@link KeyListener} hears of every
+ * deletion by expiry so that AOF/replication can propagate it as a DEL, as Redis does.
+ */
+public final class Db {
+    /** Returned by {@link #getExpire} for a key without TTL. */
+    public static final long NO_EXPIRE = Dict.NO_EXPIRE;
+
+    private final int id;
+    private final Keyspace keyspace;
+    private Dict[] slots = new Dict[HashSlot.SLOTS];
+    private long size;
+    private long expiring;
+    private int sweepSlot;       // active expiry cursor: next slot to visit
+    private int sweepPos;        // and position inside it
+
+    Db(int id, Keyspace keyspace) {
+        this.id = id;
+        this.keyspace = keyspace;
+    }
+
+    public int id() { return id; }
+    public long size() { return size; }
+    public long expiresCount() { return expiring; }
+
+    // ---------------------------------------------------------------- lookups
+
+    /** The value of key, or null if absent or expired (deleting it then). Updates the access clock. */
+    public Object get(byte[] key) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null) return null;
+        int i = d.find(key);
+        if (i < 0) return null;
+        if (d.expires != null && isExpired(d.expires[i])) {
+            expireAt(d, i);
+            return null;
+        }
+        d.lru[i] = keyspace.lruClock();
+        return d.vals[i];
+    }
+
+    /** As {@link #get} without touching the access clock (OBJECT, TYPE-less internal reads). */
+    public Object peek(byte[] key) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null) return null;
+        int i = d.find(key);
+        if (i < 0) return null;
+        if (d.expires != null && isExpired(d.expires[i])) {
+            expireAt(d, i);
+            return null;
+        }
+        return d.vals[i];
+    }
+
+    public boolean exists(byte[] key) {
+        return peek(key) != null;
+    }
+
+    /** Seconds since the key was last accessed (OBJECT IDLETIME), or -1 if absent. */
+    public long idleSeconds(byte[] key) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null) return -1;
+        int i = d.find(key);
+        if (i < 0 || (d.expires != null && isExpired(d.expires[i]))) return -1;
+        return Math.max(0, keyspace.lruClock() - d.lru[i]);
+    }
+
+    /** Marks the key as accessed now (TOUCH). */
+    public boolean touch(byte[] key) {
+        return get(key) != null;
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /**
+     * Sets key to val. With keepTtl false any TTL is removed (SET semantics); with true an
+     * existing TTL survives (SET KEEPTTL, SETRANGE, APPEND, INCR...).
+     * Returns true if the key was new.
+     */
+    public boolean put(byte[] key, Object val, boolean keepTtl) {
+        int slot = HashSlot.of(key);
+        Dict d = slots[slot];
+        if (d == null) slots[slot] = d = new Dict();
+        int i = d.find(key);
+        if (i >= 0) {
+            if (d.expires != null && isExpired(d.expires[i])) {
+                // An expired key is logically absent: replace it as a new key.
+                expireAt(d, i);
+                return put(key, val, keepTtl);
+            }
+            d.vals[i] = val;
+            d.lru[i] = keyspace.lruClock();
+            if (!keepTtl && d.expires != null && d.expires[i] != NO_EXPIRE) {
+                d.setExpire(i, NO_EXPIRE);
+                expiring--;
+            }
+            return false;
+        }
+        d.insert(key, val, keyspace.lruClock());
+        size++;
+        return true;
+    }
+
+    /** Replaces the value of an existing, live key in place (keeps TTL). Returns false if absent. */
+    public boolean replace(byte[] key, Object val) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null) return false;
+        int i = d.find(key);
+        if (i < 0) return false;
+        d.vals[i] = val;
+        return true;
+    }
+
+    /** Deletes key; true if it existed (an expired key counts as absent). */
+    public boolean delete(byte[] key) {
+        int slot = HashSlot.of(key);
+        Dict d = slots[slot];
+        if (d == null) return false;
+        int i = d.find(key);
+        if (i < 0) return false;
+        boolean live = d.expires == null || !isExpired(d.expires[i]);
+        if (!live) {
+            expireAt(d, i);
+            return false;
+        }
+        removeAt(slot, d, i);
+        return true;
+    }
+
+    private void removeAt(int slot, Dict d, int i) {
+        if (d.expires != null && d.expires[i] != NO_EXPIRE) expiring--;
+        d.removeAt(i);
+        size--;
+        if (d.size == 0) slots[slot] = null;
+    }
+
+    // ---------------------------------------------------------------- expiry
+
+    /** Absolute expiry in unix ms, {@link #NO_EXPIRE}, or -2 if the key does not exist. */
+    public long getExpire(byte[] key) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null) return -2;
+        int i = d.find(key);
+        if (i < 0) return -2;
+        long e = d.expireAt(i);
+        if (e != NO_EXPIRE && isExpired(e)) {
+            expireAt(d, i);
+            return -2;
+        }
+        return e;
+    }
+
+    /** Sets the absolute expiry (unix ms) of an existing key; false if absent. */
+    public boolean setExpire(byte[] key, long whenMs) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null) return false;
+        int i = d.find(key);
+        if (i < 0) return false;
+        long old = d.expireAt(i);
+        if (old == NO_EXPIRE) expiring++;
+        d.setExpire(i, whenMs);
+        return true;
+    }
+
+    /** Removes the TTL of key; true if it had one. */
+    public boolean persist(byte[] key) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null) return false;
+        int i = d.find(key);
+        if (i < 0 || d.expireAt(i) == NO_EXPIRE) return false;
+        if (isExpired(d.expires[i])) {
+            expireAt(d, i);
+            return false;
+        }
+        d.setExpire(i, NO_EXPIRE);
+        expiring--;
+        return true;
+    }
+
+    private boolean isExpired(long when) {
+        return when != NO_EXPIRE && when <= keyspace.now() && keyspace.expiryEnabled();
+    }
+
+    private void expireAt(Dict d, int i) {
+        byte[] key = d.keys[i];
+        int slot = HashSlot.of(key);
+        removeAt(slot, d, i);
+        keyspace.stats().expiredKeys++;
+        keyspace.keyExpired(this, key);
+    }
+
+    /**
+     * One step of active expiry: visits up to {@code budget} keys, continuing the sweep where the
+     * last call stopped, deleting those whose time has passed. Returns the number deleted.
+     */
+    public int activeExpire(int budget) {
+        if (expiring == 0) return 0;
+        int deleted = 0;
+        int visitedSlots = 0;
+        long now = keyspace.now();
+        while (budget > 0 && visitedSlots <= HashSlot.SLOTS) {
+            Dict d = slots[sweepSlot];
+            if (d == null || d.expiring == 0 || sweepPos >= d.capacity()) {
+                sweepSlot = (sweepSlot + 1) & (HashSlot.SLOTS - 1);
+                sweepPos = 0;
+                visitedSlots++;
+                continue;
+            }
+            int cap = d.capacity();
+            while (sweepPos < cap && budget > 0) {
+                budget--;
+                if (d.keys[sweepPos] != null && d.expires[sweepPos] != NO_EXPIRE && d.expires[sweepPos] <= now) {
+                    byte[] key = d.keys[sweepPos];
+                    removeAt(sweepSlot, d, sweepPos);
+                    keyspace.stats().expiredKeys++;
+                    keyspace.keyExpired(this, key);
+                    deleted++;
+                    if (slots[sweepSlot] != d || d.capacity() != cap) { sweepPos = 0; break; }
+                    continue; // the shifted-back entry now sits at sweepPos
+                }
+                sweepPos++;
+            }
+            if (slots[sweepSlot] == null) sweepPos = Integer.MAX_VALUE;
+        }
+        return deleted;
+    }
+
+    // ---------------------------------------------------------------- slots and iteration
+
+    /** Number of keys in a hash slot (expired-but-not-yet-deleted keys included, as Redis). */
+    public int countInSlot(int slot) {
+        Dict d = slots[slot];
+        return d == null ? 0 : d.size;
+    }
+
+    /** Up to {@code max} keys of a slot. */
+    public List<byte[]> keysInSlot(int slot, int max) {
+        Dict d = slots[slot];
+        List<byte[]> out = new ArrayList<>();
+        if (d == null) return out;
+        for (byte[] k : d.keys) {
+            if (out.size() >= max) break;
+            if (k != null) out.add(k);
+        }
+        return out;
+    }
+
+    /** Live keys of one slot with their values (a copy, safe against later changes). */
+    public void forEachInSlot(int slot, BiConsumer<byte[], Object> f) {
+        Dict d = slots[slot];
+        if (d == null) return;
+        long now = keyspace.now();
+        List<Integer> live = new ArrayList<>(d.size);
+        for (int i = 0; i < d.keys.length; i++) {
+            if (d.keys[i] == null) continue;
+            if (d.expires != null && d.expires[i] != NO_EXPIRE && d.expires[i] <= now && keyspace.expiryEnabled()) continue;
+            live.add(i);
+        }
+        byte[][] ks = new byte[live.size()][];
+        Object[] vs = new Object[live.size()];
+        for (int j = 0; j < ks.length; j++) { ks[j] = d.keys[live.get(j)]; vs[j] = d.vals[live.get(j)]; }
+        for (int j = 0; j < ks.length; j++) f.accept(ks[j], vs[j]);
+    }
+
+    /** Live keys of one slot (expired ones skipped, not deleted). */
+    public List<byte[]> liveKeysInSlot(int slot) {
+        Dict d = slots[slot];
+        List<byte[]> out = new ArrayList<>();
+        if (d == null) return out;
+        long now = keyspace.now();
+        boolean exp = keyspace.expiryEnabled();
+        for (int i = 0; i < d.keys.length; i++) {
+            byte[] k = d.keys[i];
+            if (k == null) continue;
+            if (exp && d.expires != null && d.expires[i] != NO_EXPIRE && d.expires[i] <= now) continue;
+            out.add(k);
+        }
+        return out;
+    }
+
+    /** The next slot at or after {@code from} that holds keys, or -1. */
+    public int nextNonEmptySlot(int from) {
+        for (int s = from; s < HashSlot.SLOTS; s++) if (slots[s] != null) return s;
+        return -1;
+    }
+
+    /** A random live key, or null when the database is empty. */
+    public byte[] randomKey() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100 && size > 0; attempt++) {
+            int start = r.nextInt(HashSlot.SLOTS);
+            int s = nextNonEmptySlot(start);
+            if (s < 0) s = nextNonEmptySlot(0);
+            if (s < 0) return null;
+            Dict d = slots[s];
+            int pos = r.nextInt(d.capacity());
+            for (int j = 0; j < d.capacity(); j++) {
+                int i = (pos + j) & (d.capacity() - 1);
+                if (d.keys[i] != null) {
+                    if (d.expires != null && isExpired(d.expires[i])) {
+                        expireAt(d, i);
+                        break; // try again
+                    }
+                    return d.keys[i];
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Removes every key; returns how many there were. */
+    public long flush() {
+        long n = size;
+        slots = new Dict[HashSlot.SLOTS];
+        size = 0;
+        expiring = 0;
+        sweepSlot = 0;
+        sweepPos = 0;
+        return n;
+    }
+
+    /** Deletes every key of one slot (CLUSTER DELSLOTS on an owner, FLUSHSLOTS); returns the count. */
+    public int flushSlot(int slot) {
+        Dict d = slots[slot];
+        if (d == null) return 0;
+        slots[slot] = null;
+        size -= d.size;
+        expiring -= d.expiring;
+        return d.size;
+    }
+
+    /** Swaps contents with another database (SWAPDB). */
+    void swapWith(Db other) {
+        Dict[] s = slots; slots = other.slots; other.slots = s;
+        long z = size; size = other.size; other.size = z;
+        long e = expiring; expiring = other.expiring; other.expiring = e;
+        sweepSlot = sweepPos = 0;
+        other.sweepSlot = other.sweepPos = 0;
+    }
+}

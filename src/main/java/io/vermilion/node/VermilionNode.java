@@ -1,0 +1,93 @@
+package io.vermilion.node;
+
+import io.vermilion.commands.ConnectionCommands;
+import io.vermilion.commands.ServerCommands;
+import io.vermilion.commands.StringCommands;
+import io.vermilion.config.Config;
+import io.vermilion.keyspace.Keyspace;
+import io.vermilion.server.CommandTable;
+import io.vermilion.server.NetServer;
+import io.vermilion.server.Server;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Vermilion node: the composition root that wires configuration, keyspace, command families
+ * and the network together. A node is an object, not a process: tests run several in one JVM.
+ */
+public final class VermilionNode implements AutoCloseable {
+    private final Config config;
+    private final Server server;
+    private final NetServer net;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closed;
+
+    public VermilionNode(Config config) {
+        this.config = config;
+        Keyspace keyspace = new Keyspace(config.getInt("databases"));
+        this.server = new Server(config, keyspace);
+        registerCommands(server.commands());
+        this.net = new NetServer("vermilion-" + config.getInt("port"));
+        server.loop(net.loop());
+    }
+
+    /** Every command family, in one list: adding a family is one line here. */
+    static void registerCommands(CommandTable t) {
+        ConnectionCommands.register(t);
+        StringCommands.register(t);
+        ServerCommands.register(t);
+    }
+
+    public Server server() { return server; }
+    public Config config() { return config; }
+
+    /** Binds the port and starts the timers. */
+    public VermilionNode start() throws Exception {
+        server.log().level(config.get("loglevel"));
+        List<String> binds = Arrays.asList(config.get("bind").trim().split("\\s+"));
+        net.listen(server, binds, config.getInt("port"), config.getInt("tcp-backlog"));
+        server.tcpPort(net.boundPort());
+        int hz = Math.max(1, Math.min(500, config.getInt("hz")));
+        server.loop().scheduleAtFixedRate(this::cron, 1000 / hz, 1000 / hz, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    public int port() { return server.tcpPort(); }
+
+    /** Periodic work on the command thread (Redis's serverCron): active expiry, client timeouts. */
+    private void cron() {
+        try {
+            long deadline = System.nanoTime() + 2_500_000; // at most 25% of a 10 Hz tick
+            while (server.keyspace().activeExpireCycle(1000) > 100 && System.nanoTime() < deadline) {
+                // keep going while many keys are expiring
+            }
+            long timeout = config.getLong("timeout");
+            if (timeout > 0) {
+                long now = System.currentTimeMillis();
+                for (io.vermilion.server.Client c : List.copyOf(server.clients().values())) {
+                    if (now - clientLastInteraction(c) > timeout * 1000) c.kill();
+                }
+            }
+        } catch (RuntimeException e) {
+            server.log().warning("cron: " + e);
+        }
+    }
+
+    private static long clientLastInteraction(io.vermilion.server.Client c) {
+        return c.lastInteractionMs();
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        net.close();
+        stopped.countDown();
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+}

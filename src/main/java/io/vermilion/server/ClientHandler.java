@@ -1,0 +1,186 @@
+package io.vermilion.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.vermilion.protocol.ProtocolException;
+import io.vermilion.protocol.Reply;
+import io.vermilion.protocol.RequestParser;
+
+/**
+ * The Netty side of one client connection: accumulates request bytes, parses as many requests as
+ * are complete, runs each through {@link Server#dispatch} and writes all their replies in one
+ * buffer, flushed when the read burst ends (so a pipeline of N commands costs one write).
+ *
+ * <p>This handler runs on the node's command thread (the single event loop that also owns the
+ * keyspace), so commands execute in arrival order without locks. The seam for I/O threads is
+ * here: parsing could move to other loops and hand {@code byte[][]} requests to the command
+ * thread without any command code changing.
+ *
+ * <p>Defences against hostile clients: the parser never allocates by a declared length; the
+ * unparsed input of a connection is bounded by client-query-buffer-limit (the connection is
+ * closed beyond it, as Redis does); a protocol error is answered and the connection closed.
+ */
+final class ClientHandler extends ChannelInboundHandlerAdapter {
+    private final Server server;
+    private final RequestParser parser;
+    private ByteBuf cumulation;
+    private Client client;
+    private Reply reply;
+    private ByteBuf discard;            // where replies go while CLIENT REPLY OFF/SKIP
+    private byte[][] pending;           // a request held by CLIENT PAUSE
+    private ChannelHandlerContext ctx;
+    private boolean skipThis;
+
+    ClientHandler(Server server) {
+        this.server = server;
+        this.parser = new RequestParser(server.config().getLong("proto-max-bulk-len"));
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        int max = server.config().getInt("maxclients");
+        if (server.clients().size() >= max) {
+            server.stats().rejectedConnections++;
+            ctx.writeAndFlush(Unpooled.copiedBuffer("-ERR max number of clients reached\r\n",
+                    java.nio.charset.StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        reply = new Reply(null);
+        client = server.newClient(ctx.channel(), reply);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        if (client == null) { in.release(); return; }
+        server.stats().netInputBytes += in.readableBytes();
+        if (cumulation == null) {
+            cumulation = in;
+        } else {
+            if (cumulation.writableBytes() < in.readableBytes() || cumulation.refCnt() > 1 || cumulation.isReadOnly()) {
+                ByteBuf bigger = ctx.alloc().buffer(cumulation.readableBytes() + in.readableBytes());
+                bigger.writeBytes(cumulation);
+                cumulation.release();
+                cumulation = bigger;
+            }
+            cumulation.writeBytes(in);
+            in.release();
+        }
+        process();
+    }
+
+    /** Parses and runs every complete request in the buffer. */
+    void process() {
+        if (client == null || !ctx.channel().isActive()) return;
+        ByteBuf out = ctx.alloc().ioBuffer(512);
+        reply.buffer(out);
+        client.out = out;
+        boolean close = false;
+        parser.setMaxBulkLen(server.config().getLong("proto-max-bulk-len"));
+        try {
+            while (cumulation != null || pending != null) {
+                byte[][] argv;
+                if (pending != null) {
+                    argv = pending;
+                    pending = null;
+                } else {
+                    try {
+                        argv = parser.parse(cumulation);
+                    } catch (ProtocolException e) {
+                        reply.buffer(out);
+                        server.error(client, "ERR " + e.getMessage());
+                        close = true;
+                        break;
+                    }
+                    if (argv == null) break;
+                    if (argv.length == 0) continue;
+                }
+                boolean silent = client.replyMode == Client.ReplyMode.OFF || skipThis;
+                skipThis = false;
+                if (silent) {
+                    if (discard == null) discard = Unpooled.buffer(256);
+                    discard.clear();
+                    reply.buffer(discard);
+                } else {
+                    reply.buffer(out);
+                }
+                if (!server.dispatch(client, argv)) {
+                    // Held by CLIENT PAUSE: stop reading, resume when the pause ends.
+                    pending = argv;
+                    ctx.channel().config().setAutoRead(false);
+                    server.whenUnpaused(this::resume);
+                    break;
+                }
+                reply.buffer(out);
+                if (client.skipNext) {
+                    // CLIENT REPLY SKIP silences the one command after it.
+                    client.skipNext = false;
+                    skipThis = true;
+                }
+                if (client.closeAfterReply) { close = true; break; }
+            }
+        } catch (RuntimeException e) {
+            // A bug in a command must not take the node down: report it to this client only.
+            reply.buffer(out);
+            server.error(client, "ERR internal error: " + e);
+            e.printStackTrace();
+        }
+        if (cumulation != null) {
+            if (!cumulation.isReadable()) {
+                cumulation.release();
+                cumulation = null;
+            } else {
+                cumulation.discardSomeReadBytes();
+                long limit = server.config().getLong("client-query-buffer-limit");
+                if (cumulation.readableBytes() > limit) {
+                    close = true; // Redis closes such a client without a reply
+                }
+            }
+        }
+        client.queryBufferBytes = cumulation == null ? 0 : cumulation.readableBytes();
+        if (out.isReadable()) {
+            server.stats().netOutputBytes += out.readableBytes();
+            if (close) ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+            else ctx.write(out);
+        } else {
+            out.release();
+            if (close) ctx.close();
+        }
+        if (close) {
+            // Stop reading from a client we are closing.
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void resume() {
+        if (!ctx.channel().isActive()) return;
+        ctx.channel().config().setAutoRead(true);
+        process();
+        ctx.flush();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (client != null) server.removeClient(client);
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+        pending = null;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

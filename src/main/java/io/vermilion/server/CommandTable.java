@@ -1,0 +1,88 @@
+package io.vermilion.server;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The node's command table. Lookup by name is case-insensitive and allocation-free: names are
+ * hashed from the request bytes with ASCII case folding into a small open-addressing table.
+ */
+public final class CommandTable {
+    private final Map<String, CommandSpec> byName = new TreeMap<>();
+    private CommandSpec[] slots = new CommandSpec[512];
+    private byte[][] slotNames = new byte[512][];
+
+    public CommandSpec add(CommandSpec.Builder b) {
+        CommandSpec s = b.build(null);
+        if (byName.put(s.name, s) != null) throw new IllegalStateException("duplicate command " + s.name);
+        index(s);
+        return s;
+    }
+
+    private void index(CommandSpec s) {
+        if ((byName.size() * 2) > slots.length) {
+            slots = new CommandSpec[slots.length * 2];
+            slotNames = new byte[slots.length][];
+            for (CommandSpec c : byName.values()) put(c);
+        } else {
+            put(s);
+        }
+    }
+
+    private void put(CommandSpec s) {
+        byte[] n = s.name.getBytes(StandardCharsets.US_ASCII);
+        int mask = slots.length - 1;
+        int i = hash(n) & mask;
+        while (slots[i] != null && slots[i] != s) i = (i + 1) & mask;
+        slots[i] = s;
+        slotNames[i] = n;
+    }
+
+    private static int hash(byte[] name) {
+        int h = 0;
+        for (byte b : name) {
+            int c = b;
+            if (c >= 'A' && c <= 'Z') c += 32;
+            h = h * 31 + c;
+        }
+        return h ^ (h >>> 16);
+    }
+
+    /** The command named by argv[0] (any case), or null. */
+    public CommandSpec lookup(byte[] name) {
+        int mask = slots.length - 1;
+        int i = hash(name) & mask;
+        while (true) {
+            CommandSpec s = slots[i];
+            if (s == null) return null;
+            if (KeySpec.equalsIgnoreCase(slotNames[i], name)) return s;
+            i = (i + 1) & mask;
+        }
+    }
+
+    public CommandSpec get(String name) {
+        return byName.get(name.toLowerCase());
+    }
+
+    public Collection<CommandSpec> all() {
+        return byName.values();
+    }
+
+    /** Every command and subcommand, for COMMAND LIST / stats. */
+    public List<CommandSpec> allWithSubcommands() {
+        List<CommandSpec> out = new ArrayList<>();
+        for (CommandSpec c : byName.values()) {
+            out.add(c);
+            out.addAll(c.subcommands.values());
+        }
+        return out;
+    }
+
+    public int size() {
+        return byName.size();
+    }
+}

@@ -1,0 +1,277 @@
+package io.vermilion.server;
+
+import io.netty.channel.EventLoop;
+import io.vermilion.config.Config;
+import io.vermilion.keyspace.Keyspace;
+import io.vermilion.protocol.Reply;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The state of one node that commands see: configuration, keyspace, command table, clients and
+ * statistics. Everything here is owned by the node's single command thread (a Netty event loop),
+ * so nothing is locked. No statics: one JVM can run several nodes.
+ *
+ * <p>{@link #dispatch} is the one place where the checks every command shares happen, driven by
+ * the command specs: lookup, arity, authentication, loading, cluster redirection; then the
+ * handler runs and the statistics (commandstats, slowlog, latency, MONITOR) are fed.
+ */
+public final class Server {
+    /** Lets cluster mode intercept a request before it runs (MOVED/ASK/CROSSSLOT/CLUSTERDOWN). */
+    public interface Router {
+        /** Returns true if it replied instead of the command. */
+        boolean redirect(Client c, CommandSpec spec, byte[][] argv);
+    }
+
+    /** Hears every write command that changed the dataset (AOF, replication). */
+    public interface Propagator {
+        void propagate(int db, byte[][] argv);
+    }
+
+    /** What SHUTDOWN does once it has decided to stop. */
+    public interface ShutdownAction {
+        void shutdown(boolean save);
+    }
+
+    private final Config config;
+    private final Keyspace keyspace;
+    private final CommandTable commands = new CommandTable();
+    private final Map<Long, Client> clients = new LinkedHashMap<>();
+    private final Set<Client> monitors = new LinkedHashSet<>();
+    private final SlowLog slowlog = new SlowLog();
+    private final LatencyMonitor latency = new LatencyMonitor();
+    private final ServerStats stats = new ServerStats();
+    private final String runId;
+    private final long startMs = System.currentTimeMillis();
+    private final long startNanos = System.nanoTime();
+    private long nextClientId = 1;
+    private EventLoop loop;
+    private Router router;
+    private final List<Propagator> propagators = new ArrayList<>();
+    private ShutdownAction shutdownAction;
+    private boolean loading;
+    private long dirty;              // changes since last save (rdb_changes_since_last_save)
+    private long lastSaveSec = System.currentTimeMillis() / 1000;
+    private int tcpPort;
+    private long pauseEndMs;         // CLIENT PAUSE
+    private boolean pauseAll;
+    private final List<Runnable> unpauseWaiters = new ArrayList<>();
+    private final Map<String, Long> errorStats = new java.util.TreeMap<>();
+    private final io.vermilion.util.Log log = new io.vermilion.util.Log();
+
+    public Server(Config config, Keyspace keyspace) {
+        this.config = config;
+        this.keyspace = keyspace;
+        byte[] r = new byte[20];
+        new SecureRandom().nextBytes(r);
+        StringBuilder sb = new StringBuilder();
+        for (byte b : r) sb.append(String.format("%02x", b));
+        this.runId = sb.toString();
+    }
+
+    public Config config() { return config; }
+    public Keyspace keyspace() { return keyspace; }
+    public CommandTable commands() { return commands; }
+    public Map<Long, Client> clients() { return clients; }
+    public Set<Client> monitors() { return monitors; }
+    public SlowLog slowlog() { return slowlog; }
+    public LatencyMonitor latency() { return latency; }
+    public ServerStats stats() { return stats; }
+    public String runId() { return runId; }
+    public long startMs() { return startMs; }
+    public long uptimeMs() { return (System.nanoTime() - startNanos) / 1_000_000; }
+    public EventLoop loop() { return loop; }
+    public void loop(EventLoop l) { loop = l; }
+    public Router router() { return router; }
+    public void router(Router r) { router = r; }
+    public void addPropagator(Propagator p) { propagators.add(p); }
+    public void shutdownAction(ShutdownAction a) { shutdownAction = a; }
+    public ShutdownAction shutdownAction() { return shutdownAction; }
+    public boolean loading() { return loading; }
+    public void loading(boolean l) { loading = l; }
+    public long dirty() { return dirty; }
+    public void addDirty(long n) { dirty += n; }
+    public void resetDirty() { dirty = 0; lastSaveSec = System.currentTimeMillis() / 1000; }
+    public long lastSaveSec() { return lastSaveSec; }
+    public int tcpPort() { return tcpPort; }
+    public void tcpPort(int p) { tcpPort = p; }
+    public Map<String, Long> errorStats() { return errorStats; }
+    public io.vermilion.util.Log log() { return log; }
+    public boolean clusterEnabled() { return config.getBool("cluster-enabled"); }
+
+    /** Creates the state of a new connection. */
+    public Client newClient(io.netty.channel.Channel ch, Reply reply) {
+        Client c = new Client(nextClientId++, this, ch, reply);
+        c.authenticated = config.get("requirepass").isEmpty();
+        if (ch != null) clients.put(c.id, c);
+        stats.totalConnections++;
+        return c;
+    }
+
+    public void removeClient(Client c) {
+        clients.remove(c.id);
+        monitors.remove(c);
+    }
+
+    // ------------------------------------------------------------------ pause
+
+    /** CLIENT PAUSE: until the given time, hold all commands, or only writes. */
+    public void pause(long untilMs, boolean all) {
+        pauseEndMs = Math.max(pauseEndMs, untilMs);
+        pauseAll = pauseAll || all;
+        loop.schedule(this::checkUnpause, Math.max(1, pauseEndMs - System.currentTimeMillis()),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    public void unpause() {
+        pauseEndMs = 0;
+        pauseAll = false;
+        List<Runnable> w = new ArrayList<>(unpauseWaiters);
+        unpauseWaiters.clear();
+        for (Runnable r : w) r.run();
+    }
+
+    private void checkUnpause() {
+        if (pauseEndMs != 0 && System.currentTimeMillis() >= pauseEndMs) unpause();
+    }
+
+    /** True if this command must wait because of CLIENT PAUSE. */
+    boolean mustPause(CommandSpec spec) {
+        if (pauseEndMs == 0 || System.currentTimeMillis() >= pauseEndMs) return false;
+        if (pauseAll) return true;
+        return spec.has(CommandSpec.Flag.WRITE) || spec.has(CommandSpec.Flag.MAY_REPLICATE);
+    }
+
+    void whenUnpaused(Runnable r) { unpauseWaiters.add(r); }
+
+    // ------------------------------------------------------------------ dispatch
+
+    /**
+     * Runs one request. Returns false if it could not run yet (client paused) and must be retried.
+     */
+    public boolean dispatch(Client c, byte[][] argv) {
+        c.lastInteractionMs = System.currentTimeMillis();
+        Reply r = c.reply;
+        CommandSpec spec = commands.lookup(argv[0]);
+        if (spec == null) {
+            rejectUnknown(c, argv);
+            return true;
+        }
+        if (spec.isContainer() && argv.length >= 2) {
+            CommandSpec sub = spec.subcommands.get(lower(argv[1]));
+            if (sub == null) {
+                reject(c, spec, "ERR unknown subcommand '" + trunc(argv[1]) + "'. Try "
+                        + spec.name.toUpperCase() + " HELP.");
+                return true;
+            }
+            spec = sub;
+        }
+        if ((spec.arity > 0 && argv.length != spec.arity) || argv.length < -spec.arity) {
+            reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName + "' command");
+            return true;
+        }
+        if (!c.authenticated && !spec.has(CommandSpec.Flag.NO_AUTH)) {
+            reject(c, spec, "NOAUTH Authentication required.");
+            return true;
+        }
+        if (loading && !spec.has(CommandSpec.Flag.LOADING)) {
+            reject(c, spec, "LOADING Redis is loading the dataset in memory");
+            return true;
+        }
+        if (router != null && router.redirect(c, spec, argv)) {
+            spec.rejectedCalls++;
+            return true;
+        }
+        if (mustPause(spec) && !c.isInternal()) return false;
+        if (!monitors.isEmpty() && !spec.has(CommandSpec.Flag.SKIP_MONITOR) && !spec.has(CommandSpec.Flag.ADMIN)) {
+            feedMonitors(c, argv);
+        }
+        c.lastCommand = spec.fullName;
+        long errorsBefore = stats.errorReplies;
+        long dirtyBefore = dirty;
+        long t0 = System.nanoTime();
+        spec.handler.execute(c, argv);
+        long usec = (System.nanoTime() - t0) / 1000;
+        c.asking = c.asking && spec.name.equals("asking");
+        spec.calls++;
+        spec.usec += usec;
+        stats.commandsProcessed++;
+        if (stats.errorReplies != errorsBefore) spec.failedCalls++;
+        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
+            for (Propagator p : propagators) p.propagate(c.dbIndex(), argv);
+        }
+        long slower = config.getLong("slowlog-log-slower-than");
+        if (slower >= 0 && usec >= slower && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {
+            slowlog.add(argv, usec, c.addr(), c.name, config.getInt("slowlog-max-len"));
+        }
+        long thresholdMs = config.getLong("latency-monitor-threshold");
+        if (thresholdMs > 0 && usec / 1000 >= thresholdMs) {
+            latency.add(spec.has(CommandSpec.Flag.FAST) ? "fast-command" : "command", usec / 1000);
+        }
+        return true;
+    }
+
+    /** Writes an error reply and counts it (errorstats, rejected calls). */
+    private void reject(Client c, CommandSpec spec, String msg) {
+        if (spec != null) spec.rejectedCalls++;
+        error(c, msg);
+    }
+
+    /** Writes an error reply and counts it in errorstats. Commands use this for every error. */
+    public void error(Client c, String msg) {
+        stats.errorReplies++;
+        int sp = msg.indexOf(' ');
+        String code = sp > 0 ? msg.substring(0, sp) : msg;
+        errorStats.merge(code, 1L, Long::sum);
+        c.reply.error(msg);
+    }
+
+    private void rejectUnknown(Client c, byte[][] argv) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argv.length && args.length() < 128; i++) {
+            String a = new String(argv[i], StandardCharsets.ISO_8859_1);
+            int room = 128 - args.length();
+            args.append('\'').append(a, 0, Math.min(a.length(), room)).append("' ");
+        }
+        stats.unknownCommands++;
+        error(c, "ERR unknown command '" + trunc(argv[0]) + "', with args beginning with: " + args);
+    }
+
+    private static String trunc(byte[] b) {
+        String s = new String(b, StandardCharsets.ISO_8859_1);
+        return s.length() > 128 ? s.substring(0, 128) : s;
+    }
+
+    private static String lower(byte[] b) {
+        char[] cs = new char[b.length];
+        for (int i = 0; i < b.length; i++) {
+            int ch = b[i] & 0xFF;
+            if (ch >= 'A' && ch <= 'Z') ch += 32;
+            cs[i] = (char) ch;
+        }
+        return new String(cs);
+    }
+
+    /** Sends "+<time> [db addr] "arg" ..." to every MONITOR client. */
+    private void feedMonitors(Client c, byte[][] argv) {
+        long now = System.currentTimeMillis();
+        StringBuilder sb = new StringBuilder();
+        sb.append('+').append(now / 1000).append('.').append(String.format("%06d", (now % 1000) * 1000));
+        sb.append(" [").append(c.dbIndex()).append(' ');
+        sb.append(c.isInternal() ? "lua" : c.addr()).append(']');
+        for (byte[] a : argv) sb.append(' ').append(Repr.quote(a));
+        sb.append("\r\n");
+        byte[] line = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        for (Client m : monitors) {
+            if (m.channel != null && m.channel.isActive()) {
+                m.channel.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(line));
+            }
+        }
+    }
+}

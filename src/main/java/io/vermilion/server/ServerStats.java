@@ -1,0 +1,17 @@
+package io.vermilion.server;
+
+/** Counters of INFO stats. */
+public final class ServerStats {
+    public long totalConnections;
+    public long rejectedConnections;
+    public long commandsProcessed;
+    public long errorReplies;
+    public long unknownCommands;
+    public long netInputBytes;
+    public long netOutputBytes;
+
+    public void reset() {
+        totalConnections = rejectedConnections = commandsProcessed = errorReplies = unknownCommands = 0;
+        netInputBytes = netOutputBytes = 0;
+    }
+}
