@@ -438,8 +438,9 @@ public final class Config {
      * Registers a hook run after a CONFIG SET changed {@code name} (any alias of it), with the
      * new value as CONFIG GET prints it. Hooks run in the order the directives were set, one
      * call per changed directive. A hook that throws a RuntimeException vetoes the change: all
-     * directives of that CONFIG SET are restored, hooks that already ran are called again with
-     * the restored values, and CONFIG SET fails with the exception's message, e.g.
+     * directives of that CONFIG SET are restored, hooks that already ran (the vetoing one
+     * included, as Redis re-applies) are called again with the restored values, and CONFIG SET
+     * fails with the exception's message, e.g.
      * "Unable to listen on this port. Check server logs.".
      */
     public void addListener(String name, Consumer<String> onChange) {

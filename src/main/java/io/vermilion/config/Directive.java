@@ -230,8 +230,6 @@ abstract class Directive {
 
         @Override String get(Config cfg) { return nameOf(value); }
 
-        @Override long asLong(Config cfg) { return value; }
-
         @Override void rewrite(Config cfg, Rewriter rw) {
             rw.line(name, name + " " + nameOf(value), value != def);
         }
