@@ -8,6 +8,10 @@ import java.util.Objects;
 /**
  * One cluster bus message: header plus the body its type calls for. The pairing is checked here so
  * an encoder never produces a packet Redis would reject for its length.
+ *
+ * <p>For PING/PONG/MEET the header's {@link ClusterMsgLayout#FLAG0_EXT_DATA} bit is normalised to
+ * say whether the body has extensions, as Redis sets it; so decoding what we encoded gives back an
+ * equal message.
  */
 public record ClusterMsg(ClusterMsgHeader header, MsgBody body) {
     public ClusterMsg {
@@ -30,6 +34,12 @@ public record ClusterMsg(ClusterMsgHeader header, MsgBody body) {
         if (!ok) {
             throw new IllegalArgumentException("type " + MessageType.textOf(header.type()) + " ("
                     + header.type() + ") cannot carry " + body.getClass().getSimpleName());
+        }
+        if (body instanceof MsgBody.Ping p) {
+            int want = p.extensions().isEmpty()
+                    ? header.mflags0() & ~ClusterMsgLayout.FLAG0_EXT_DATA
+                    : header.mflags0() | ClusterMsgLayout.FLAG0_EXT_DATA;
+            if (want != header.mflags0()) header = header.toBuilder().mflags0(want).build();
         }
     }
 

@@ -77,11 +77,10 @@ public final class ClusterMsgCodec {
 
         int count = 0;
         int extensions = 0;
-        int mflags0 = h.mflags0();
+        int mflags0 = h.mflags0(); // EXT_DATA already normalised by ClusterMsg
         if (body instanceof MsgBody.Ping p) {
             count = p.gossip().size();
             extensions = p.extensions().size();
-            if (extensions > 0) mflags0 |= FLAG0_EXT_DATA;
         } else if (body instanceof MsgBody.Unknown u) {
             count = u.count();
             extensions = u.extensions();
