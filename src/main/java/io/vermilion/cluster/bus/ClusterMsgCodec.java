@@ -21,13 +21,20 @@ import java.util.List;
  *       gossip entry + each extension's length (PING/PONG/MEET), + 40 (FAIL), + 8 + channel +
  *       message (PUBLISH*), + 0 (AUTH_REQUEST/ACK, MFSTART), + 2096 (UPDATE), + 13 + payload
  *       (MODULE); any length for unknown types. Extensions are only read when mflags0 has
- *       EXT_DATA; each length must be a multiple of 8 and fit in what is left.</li>
+ *       EXT_DATA.</li>
  * </ol>
  *
- * <p>Where Redis 7.0 would read past the packet (an extension header that does not fit, an
- * extension length below 8, a PUBLISH/MODULE too short to hold its own length fields) we reject
- * the packet instead; and we compare extension lengths as the 32 bits they are on the wire where
- * 7.0 truncates them to 16. A Redis sender never produces any of these.
+ * <p>The oracle is the redis-server 7.0.15 Debian ships (bookworm-security), which carries a fix for
+ * out-of-bounds reads in ping extension handling on top of the upstream tag. Its checks, all
+ * verified against that binary and all "drop the packet, keep the link": the gossip entries must
+ * fit in totlen ("... with gossip count N that exceeds total packet length"); each extension
+ * header must fit; each extension length, taken modulo 65536 as Redis does, must be a non-zero
+ * multiple of 8 and fit; a hostname extension must have a payload ending in NUL ("... with missing
+ * null terminator in extension type 0").
+ *
+ * <p>Where Redis reads past the packet (a PUBLISH or MODULE too short to hold its own length
+ * fields) it compares against garbage; we reject those packets as well, with an expected length
+ * computed from what is there.
  */
 public final class ClusterMsgCodec {
     private ClusterMsgCodec() {}
@@ -219,23 +226,29 @@ public final class ClusterMsgCodec {
         List<int[]> extSpans = null; // [start, length] of each extension, relative to off
         if (mt != null && mt.isPingLike()) {
             explen = HEADER_LEN + (long) GOSSIP_LEN * count;
-            if ((mflags0 & FLAG0_EXT_DATA) != 0 && explen <= totlen) {
+            if (explen > totlen) {
+                throw BusProtocolException.packet("Received invalid " + typeText + " packet with gossip count "
+                        + count + " that exceeds total packet length (" + totlen + ")");
+            }
+            if ((mflags0 & FLAG0_EXT_DATA) != 0) {
                 extSpans = new ArrayList<>();
                 for (int i = 0; i < extensions; i++) {
-                    if (totlen - explen < PING_EXT_HEADER_LEN) {
-                        throw exceeds(typeText, totlen);
-                    }
-                    long extlen = u32(b, off + (int) explen);
-                    if (extlen % 8 != 0) {
+                    if (totlen - explen < PING_EXT_HEADER_LEN) throw exceeds(typeText, totlen);
+                    // Redis keeps the 32-bit length in a 16-bit variable here; we do the same so
+                    // that we accept and reject exactly the packets it does.
+                    int extlen = (int) (u32(b, off + (int) explen) & 0xffff);
+                    if (extlen % 8 != 0 || extlen == 0) {
                         throw BusProtocolException.packet("Received a " + typeText
                                 + " packet without proper padding (" + extlen + " bytes)");
                     }
-                    if (extlen < PING_EXT_HEADER_LEN) {
-                        throw BusProtocolException.packet("Received a " + typeText
-                                + " packet with an extension shorter than its header (" + extlen + " bytes)");
-                    }
                     if (totlen - explen < extlen) throw exceeds(typeText, totlen);
-                    extSpans.add(new int[] {(int) explen, (int) extlen});
+                    int etype = u16(b, off + (int) explen + 4);
+                    if (etype == EXT_TYPE_HOSTNAME
+                            && (extlen == PING_EXT_HEADER_LEN || b[off + (int) explen + extlen - 1] != 0)) {
+                        throw BusProtocolException.packet("Received " + typeText
+                                + " packet with missing null terminator in extension type " + etype);
+                    }
+                    extSpans.add(new int[] {(int) explen, extlen});
                     explen += extlen;
                 }
             }

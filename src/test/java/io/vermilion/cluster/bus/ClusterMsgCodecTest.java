@@ -271,7 +271,7 @@ class ClusterMsgCodecTest {
         ByteBuffer.wrap(ping).putShort(14, (short) 1); // claims one gossip entry, has none
         BusProtocolException e = decodeFails(ping);
         assertThat(e.kind()).isEqualTo(BusProtocolException.Kind.BAD_PACKET);
-        assertThat(e.getMessage()).isEqualTo("Received invalid ping packet of length 2256 but expected length 2360");
+        assertThat(e.getMessage()).isEqualTo("Received invalid ping packet with gossip count 1 that exceeds total packet length (2256)");
 
         byte[] fail = Arrays.copyOf(ClusterMsgCodec.encode(ClusterMsg.fail(header(MessageType.FAIL), C)), 2297);
         ByteBuffer.wrap(fail).putInt(4, 2297);
@@ -323,7 +323,32 @@ class ClusterMsgCodecTest {
 
         byte[] zeroLen = b.clone();
         ByteBuffer.wrap(zeroLen).putInt(ext, 0);
-        assertThat(decodeFails(zeroLen).closesLink()).isFalse();
+        assertThat(decodeFails(zeroLen).getMessage()).isEqualTo("Received a ping packet without proper padding (0 bytes)");
+
+        byte[] headerOnly = b.clone();
+        ByteBuffer.wrap(headerOnly).putInt(ext, 8); // hostname with no payload at all
+        assertThat(decodeFails(headerOnly).getMessage())
+                .isEqualTo("Received ping packet with missing null terminator in extension type 0");
+
+        byte[] noNul = b.clone();
+        noNul[ext + 15] = 'x'; // payload "host\0\0\0x": NUL inside but not last -> rejected like Redis
+        assertThat(decodeFails(noNul).getMessage()).contains("missing null terminator in extension type 0");
+
+        // Lengths are compared modulo 65536, as Redis does: 65536 + 16 passes as 16.
+        byte[] wrapped = b.clone();
+        ByteBuffer.wrap(wrapped).putInt(ext, 65536 + 16);
+        assertThat(((MsgBody.Ping) ClusterMsgCodec.decode(wrapped).body()).hostname()).contains("host");
+
+        // Other extension types need no terminator.
+        byte[] other = b.clone();
+        ByteBuffer.wrap(other).putShort(ext + 4, (short) 1);
+        other[ext + 15] = 'x';
+        assertThat(((MsgBody.Ping) ClusterMsgCodec.decode(other).body()).extensions().get(0).type()).isEqualTo(1);
+
+        byte[] gossipBeyond = b.clone();
+        ByteBuffer.wrap(gossipBeyond).putShort(14, (short) 2);
+        assertThat(decodeFails(gossipBeyond).getMessage())
+                .isEqualTo("Received invalid ping packet with gossip count 2 that exceeds total packet length (2376)");
 
         // Flag set, extension count 0, no extension bytes: fine (the count field is what loops).
         byte[] plain = ClusterMsgCodec.encode(ClusterMsg.ping(MessageType.PING, header(MessageType.PING), List.of(), List.of()));
@@ -392,8 +417,8 @@ class ClusterMsgCodecTest {
     private static void decodeNeverThrowsUnchecked(byte[] b) {
         try {
             ClusterMsg m = ClusterMsgCodec.decode(b);
-            // Whatever decodes must re-encode to the same length (the frame is fully accounted for).
-            assertThat(ClusterMsgCodec.encodedLength(m)).isEqualTo(b.length);
+            // Whatever decodes must survive our own encoder and decoder unchanged.
+            assertThat(ClusterMsgCodec.decode(ClusterMsgCodec.encode(m))).isEqualTo(m);
         } catch (BusProtocolException expected) {
             assertThat(expected.getMessage()).isNotBlank();
         }
