@@ -28,19 +28,15 @@ public final class Main {
             usage();
             return;
         }
-        Path file = null;
-        List<String> rest = new ArrayList<>();
-        int i = 0;
-        if (args.length > 0 && !args[0].startsWith("--")) {
-            file = Path.of(args[0]);
-            i = 1;
-        }
-        for (; i < args.length; i++) rest.add(args[i]);
         Config config;
         try {
-            config = Config.load(file, rest);
+            config = Config.fromCommandLine(List.of(args));
         } catch (ConfigException e) {
-            System.err.println(e.getMessage());
+            if (e.kind() == ConfigException.Kind.LOG) {
+                new io.vermilion.util.Log().warning(e.getMessage());
+            } else {
+                System.err.println(e.getMessage());
+            }
             System.exit(1);
             return;
         }
@@ -49,16 +45,18 @@ public final class Main {
             return;
         }
         VermilionNode node = new VermilionNode(config);
-        node.server().log().file(config.get("logfile"));
+        String logfile = config.get("logfile");
+        node.server().log().file(logfile.isEmpty() ? "" : config.resolve(logfile).toString());
         node.server().log().notice("oO0OoO0OoO0Oo Vermilion is starting oO0OoO0OoO0Oo");
         node.server().log().notice("Vermilion version=" + VERSION + ", pid=" + ProcessHandle.current().pid()
                 + ", just started");
-        String pidfile = config.get("pidfile");
+        String pidfile = config.get("pidfile").isEmpty() ? "" : config.resolve(config.get("pidfile")).toString();
         node.server().shutdownAction(save -> {
             node.server().log().warning("User requested shutdown...");
             node.server().log().warning("Vermilion is now ready to exit, bye bye...");
             removePidfile(pidfile);
-            node.close();
+            // Exit from the command thread itself: nothing else may run after SHUTDOWN.
+            System.out.flush();
             Runtime.getRuntime().halt(0);
         });
         try {

@@ -83,6 +83,16 @@ public final class VermilionNode implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        if (server.loop().inEventLoop()) {
+            // Closing waits for the event loop to end: never do that from the loop itself.
+            Thread t = new Thread(this::doClose, "vermilion-close");
+            t.start();
+        } else {
+            doClose();
+        }
+    }
+
+    private void doClose() {
         net.close();
         stopped.countDown();
     }

@@ -36,13 +36,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     ClientHandler(Server server) {
         this.server = server;
-        this.parser = new RequestParser(server.config().getLong("proto-max-bulk-len"));
+        this.parser = new RequestParser(server.protoMaxBulkLen);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        int max = server.config().getInt("maxclients");
+        int max = server.maxClients;
         if (server.clients().size() >= max) {
             server.stats().rejectedConnections++;
             ctx.writeAndFlush(Unpooled.copiedBuffer("-ERR max number of clients reached\r\n",
@@ -81,7 +81,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         reply.buffer(out);
         client.out = out;
         boolean close = false;
-        parser.setMaxBulkLen(server.config().getLong("proto-max-bulk-len"));
+        parser.setMaxBulkLen(server.protoMaxBulkLen);
         try {
             while (cumulation != null || pending != null) {
                 byte[][] argv;
@@ -136,7 +136,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 cumulation = null;
             } else {
                 cumulation.discardSomeReadBytes();
-                long limit = server.config().getLong("client-query-buffer-limit");
+                long limit = server.queryBufferLimit;
                 if (cumulation.readableBytes() > limit) {
                     close = true; // Redis closes such a client without a reply
                 }

@@ -65,14 +65,33 @@ public final class Server {
     private final Map<String, Long> errorStats = new java.util.TreeMap<>();
     private final io.vermilion.util.Log log = new io.vermilion.util.Log();
 
+    // Settings read on every command, cached here and refreshed by CONFIG SET listeners.
+    long slowlogSlowerThan;
+    int slowlogMaxLen;
+    long latencyThresholdMs;
+    long protoMaxBulkLen;
+    long queryBufferLimit;
+    int maxClients;
+
     public Server(Config config, Keyspace keyspace) {
         this.config = config;
         this.keyspace = keyspace;
+        cache("slowlog-log-slower-than", v -> slowlogSlowerThan = Long.parseLong(v));
+        cache("slowlog-max-len", v -> { slowlogMaxLen = Integer.parseInt(v); slowlog.trim(slowlogMaxLen); });
+        cache("latency-monitor-threshold", v -> latencyThresholdMs = Long.parseLong(v));
+        cache("proto-max-bulk-len", v -> protoMaxBulkLen = Long.parseLong(v));
+        cache("client-query-buffer-limit", v -> queryBufferLimit = Long.parseLong(v));
+        cache("maxclients", v -> maxClients = Integer.parseInt(v));
         byte[] r = new byte[20];
         new SecureRandom().nextBytes(r);
         StringBuilder sb = new StringBuilder();
         for (byte b : r) sb.append(String.format("%02x", b));
         this.runId = sb.toString();
+    }
+
+    private void cache(String name, java.util.function.Consumer<String> apply) {
+        apply.accept(config.get(name));
+        config.addListener(name, apply);
     }
 
     public Config config() { return config; }
@@ -206,12 +225,10 @@ public final class Server {
         if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
             for (Propagator p : propagators) p.propagate(c.dbIndex(), argv);
         }
-        long slower = config.getLong("slowlog-log-slower-than");
-        if (slower >= 0 && usec >= slower && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {
-            slowlog.add(argv, usec, c.addr(), c.name, config.getInt("slowlog-max-len"));
+        if (slowlogSlowerThan >= 0 && usec >= slowlogSlowerThan && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {
+            slowlog.add(argv, usec, c.addr(), c.name, slowlogMaxLen);
         }
-        long thresholdMs = config.getLong("latency-monitor-threshold");
-        if (thresholdMs > 0 && usec / 1000 >= thresholdMs) {
+        if (latencyThresholdMs > 0 && usec / 1000 >= latencyThresholdMs) {
             latency.add(spec.has(CommandSpec.Flag.FAST) ? "fast-command" : "command", usec / 1000);
         }
         return true;
