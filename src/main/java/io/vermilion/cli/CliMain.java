@@ -311,6 +311,15 @@ public final class CliMain {
             session.output().error("Cannot open the terminal: " + e.getMessage());
             return 1;
         }
+        // Ctrl-C while a command runs: stop MONITOR/SUBSCRIBE streams, otherwise quit (redis-cli does both).
+        terminal.handle(Terminal.Signal.INT, sig -> {
+            if (exec.streaming()) {
+                exec.abortStreaming();
+            } else {
+                session.output().flush();
+                Runtime.getRuntime().halt(1);
+            }
+        });
         try (JLineSource src = new JLineSource(terminal, historyFile(), help, cfg)) {
             return new Repl(session, exec, src).run();
         } catch (IOException e) {

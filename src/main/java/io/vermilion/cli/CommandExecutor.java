@@ -27,6 +27,7 @@ public final class CommandExecutor {
     private final Supplier<HelpTable> help;
     private final String version;
     private volatile boolean streaming;
+    private volatile boolean aborted;
 
     public CommandExecutor(Session session, CommandRouter router, ReplyFormatter formatter,
                            Supplier<HelpTable> help, String version) {
@@ -40,6 +41,16 @@ public final class CommandExecutor {
     /** True while MONITOR or a subscription is streaming (Ctrl-C then aborts the stream only). */
     public boolean streaming() {
         return streaming;
+    }
+
+    /**
+     * Ctrl-C during MONITOR/SUBSCRIBE: closes the connection under the blocked read, which makes
+     * the stream end quietly and the session reconnect, back at the prompt (as redis-cli).
+     */
+    public void abortStreaming() {
+        aborted = true;
+        RespConnection c = session.connection();
+        if (c != null) c.close();
     }
 
     /** Runs {@code argv} {@code repeat} times (negative: forever). Returns {@link #OK} or {@link #ERR}. */
@@ -122,6 +133,10 @@ public final class CommandExecutor {
                 }
             }
         } catch (IOException e) {
+            if (aborted) {
+                aborted = false;
+                return session.connect(true, false) ? OK : ERR;
+            }
             return ioFailure(e);
         } finally {
             streaming = false;

@@ -60,6 +60,7 @@ public final class JLineSource implements Repl.LineSource {
                 .option(LineReader.Option.CASE_INSENSITIVE, true)
                 .option(LineReader.Option.AUTO_FRESH_LINE, false)
                 .option(LineReader.Option.INSERT_TAB, false)
+                .option(LineReader.Option.HISTORY_TIMESTAMPED, false) // plain lines, like redis-cli's file
                 .variable(LineReader.HISTORY_FILE_SIZE, 10_000)
                 .variable(LineReader.HISTORY_SIZE, 10_000);
         if (historyFile != null) b.variable(LineReader.HISTORY_FILE, historyFile);
@@ -129,7 +130,10 @@ public final class JLineSource implements Repl.LineSource {
         }
     }
 
-    /** Completes the first word with command names, the second with subcommands or help topics. */
+    /**
+     * Completes the first word with command names, the second with subcommands or help topics. Like
+     * redis-cli, completion inserts the upper-case name and no trailing space.
+     */
     static final class CommandCompleter implements Completer {
         private final Supplier<HelpTable> help;
 
@@ -141,14 +145,14 @@ public final class JLineSource implements Repl.LineSource {
         public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
             HelpTable t = help.get();
             if (line.wordIndex() == 0) {
-                for (String n : t.commandNames()) candidates.add(new Candidate(n, n, null, null, null, null, true));
+                for (String n : t.commandNames()) candidates.add(new Candidate(n, n, null, null, null, null, false));
             } else if (line.wordIndex() == 1) {
                 String first = line.words().get(0);
                 if (first.equalsIgnoreCase("help")) {
-                    for (String n : t.commandNames()) candidates.add(new Candidate(n, n, null, null, null, null, true));
-                    for (String g : t.groupNames()) candidates.add(new Candidate(g, g, null, null, null, null, true));
+                    for (String n : t.commandNames()) candidates.add(new Candidate(n, n, null, null, null, null, false));
+                    for (String g : t.groupNames()) candidates.add(new Candidate(g, g, null, null, null, null, false));
                 } else {
-                    for (String n : t.subcommandNames(first)) candidates.add(new Candidate(n, n, null, null, null, null, true));
+                    for (String n : t.subcommandNames(first)) candidates.add(new Candidate(n, n, null, null, null, null, false));
                 }
             }
         }
