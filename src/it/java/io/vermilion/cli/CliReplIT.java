@@ -99,6 +99,17 @@ class CliReplIT {
         List<String> lines = Files.readAllLines(history, StandardCharsets.UTF_8);
         assertThat(lines).containsExactly("set k v", "select 3", "help get", "quit");
         assertThat(admin.call("GET", "k").asString()).isEqualTo("v");
+
+        // A new session loads the file: Up recalls the previous lines.
+        start(session, CliProcess.vermilionCommand(List.of("-p", Integer.toString(redis.port()))), history);
+        awaitScreen(session, s -> s.contains(prompt.strip()));
+        tmux("send-keys", "-t", session, "Up");
+        tmux("send-keys", "-t", session, "Up");
+        awaitScreen(session, s -> s.contains(prompt + "help get"));
+        tmux("send-keys", "-t", session, "C-u");
+        awaitScreen(session, s -> s.stripTrailing().endsWith(prompt.strip()));
+        tmux("send-keys", "-t", session, "C-d"); // on an empty line: end of input, the CLI exits
+        awaitGone(session);
     }
 
     @Test

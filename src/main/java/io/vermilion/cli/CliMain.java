@@ -416,12 +416,13 @@ public final class CliMain {
                 return new byte[0];
             }
         }
-        System.err.print(prompt);
-        System.err.flush();
+        // Not a terminal: read a line silently (redis-cli shows no prompt there either).
+        // Byte by byte and unbuffered: what follows the line may be the -x argument or REPL input.
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try {
+            FileInputStream in = new FileInputStream(FileDescriptor.in);
             int c;
-            while ((c = System.in.read()) != -1 && c != '\n') b.write(c);
+            while ((c = in.read()) != -1 && c != '\n') b.write(c);
         } catch (IOException e) {
             // an unreadable stdin gives an empty password; AUTH will say it is wrong
         }
