@@ -44,6 +44,9 @@ class CliReplIT {
         tmux("kill-server");
         admin.close();
         redis.close();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 
     @Test
@@ -71,7 +74,7 @@ class CliReplIT {
 
         // The grey hint (SGR 90) shows the arguments still to type, and is not left behind on Enter.
         tmux("send-keys", "-t", session, "-l", "set k");
-        String colored = awaitScreen(session, true, s -> s.contains("value [NX|XX]"));
+        String colored = awaitScreen(session, true, s -> s.contains("set k\u001b["));
         assertThat(colored).contains("set k\u001b[90m value [NX|XX] [GET]");
         tmux("send-keys", "-t", session, "-l", " v");
         awaitScreen(session, s -> s.contains("set k v [NX|XX]"));

@@ -30,8 +30,9 @@ class RespConnectionIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (redis != null) redis.close();
+        java.nio.file.Files.deleteIfExists(unixSocket); // a killed server leaves its socket file behind
     }
 
     private static RespConnection connect() throws IOException {
