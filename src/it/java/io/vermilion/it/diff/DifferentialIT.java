@@ -179,6 +179,12 @@ class DifferentialIT {
             if (c.kind() == DiffCase.Kind.INVALID) {
                 fail(c.where() + ": cannot parse line: " + c.error() + "\n  line: " + c.text());
             }
+            if (targetProcess != null && !targetProcess.isAlive()) {
+                // A crash would otherwise show up only as "cannot connect" on every later line.
+                String log = targetProcess.log();
+                if (log.length() > 4000) log = "..." + log.substring(log.length() - 4000);
+                fail(c.where() + ": the target server is no longer running; end of its log:\n" + log);
+            }
             if (!opened) {
                 reconnect();
                 oracle.expect(FLUSHALL, OK);
@@ -200,7 +206,7 @@ class DifferentialIT {
                 String problem = compare(c, expected, actual);
                 if (problem != null) {
                     fail(c.where() + ": " + c.text() + "\n"
-                            + "  rule:      " + c.marker().prefix() + ": " + problem + "\n"
+                            + pad("rule") + c.marker().prefix() + ": " + problem + "\n"
                             + pad(oracle.name) + expected.describe() + "\n"
                             + pad(target.name) + actual.describe());
                 }
@@ -210,8 +216,7 @@ class DifferentialIT {
         }
 
         private static String pad(String name) {
-            String s = "  " + name + ":";
-            StringBuilder sb = new StringBuilder(s);
+            StringBuilder sb = new StringBuilder("  ").append(name).append(':');
             while (sb.length() < 13) sb.append(' ');
             return sb.append(' ').toString();
         }
@@ -219,13 +224,17 @@ class DifferentialIT {
         private static String compare(DiffCase c, Endpoint.Outcome expected, Endpoint.Outcome actual) {
             if (expected.failure() != null) return "the oracle did not answer properly (is the script line valid?)";
             if (actual.failure() != null) return "the target did not answer properly";
-            if (expected.closed() != actual.closed()) return "only one side closed the connection";
-            if (expected.closed() || !expected.read()) return null;
-            String why = ReplyMatcher.mismatch(c.marker(), expected.reply(), actual.reply());
-            if (why != null) return why;
-            if (expected.closedAfter() != actual.closedAfter()) {
-                return expected.closedAfter() ? "the oracle closed the connection after replying, the target did not"
-                        : "the target closed the connection after replying, the oracle did not";
+            if (!expected.read()) return null;
+            List<Frame> e = expected.replies();
+            List<Frame> a = actual.replies();
+            if (e.size() != a.size()) return "number of replies differs: " + e.size() + " vs " + a.size();
+            for (int i = 0; i < e.size(); i++) {
+                String why = ReplyMatcher.mismatch(c.marker(), e.get(i), a.get(i));
+                if (why != null) return e.size() == 1 ? why : "reply " + (i + 1) + ": " + why;
+            }
+            if (expected.closed() != actual.closed()) {
+                return expected.closed() ? "the oracle closed the connection, the target did not"
+                        : "the target closed the connection, the oracle did not";
             }
             return null;
         }

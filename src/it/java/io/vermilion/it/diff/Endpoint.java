@@ -11,7 +11,9 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One raw TCP connection to one server under comparison. Sending and receiving are separate so a
@@ -20,25 +22,48 @@ import java.util.Arrays;
  * connection" is itself behaviour that must match the oracle.
  */
 final class Endpoint implements AutoCloseable {
-    private static final byte[] PROBE = "PING\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PONG = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Sent after every !inline / !raw line. Its reply marks the end of that line's replies (so a
+     * raw line may pipeline several commands), and EOF instead of it means the server closed the
+     * connection. ECHO of an unusual token rather than PING, so that a PONG produced by the raw
+     * bytes themselves is not mistaken for the marker.
+     */
+    private static final String PROBE_TOKEN = "<<diff-probe-v1>>";
+    static final byte[] PROBE = ("*2\r\n$4\r\nECHO\r\n$" + PROBE_TOKEN.length() + "\r\n" + PROBE_TOKEN + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PROBE_REPLY = ("$" + PROBE_TOKEN.length() + "\r\n" + PROBE_TOKEN + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    /** Bound on the replies one !raw line may produce, so a babbling server cannot loop us. */
+    private static final int MAX_REPLIES = 1000;
 
-    /** What one server did for one case. */
-    record Outcome(Frame reply, boolean closed, boolean closedAfter, String failure, boolean read) {
-        static Outcome notRead() { return new Outcome(null, false, false, null, false); }
-        static Outcome closedConnection() { return new Outcome(null, true, false, null, true); }
-        static Outcome failed(String why) { return new Outcome(null, false, false, why, true); }
+    /**
+     * What one server did for one case.
+     *
+     * @param replies     the replies read (one for a command; any number for !inline / !raw)
+     * @param closed      the connection ended (EOF/reset) while reading replies or the probe
+     * @param failure     a timeout or malformed reply; the connection can't be trusted after it
+     * @param read        false for ~noreply cases, where nothing is read
+     */
+    record Outcome(List<Frame> replies, boolean closed, String failure, boolean read) {
+        static Outcome notRead() { return new Outcome(List.of(), false, null, false); }
+        static Outcome failed(List<Frame> replies, String why) { return new Outcome(replies, false, why, true); }
 
         /** True when the connection can no longer be trusted to be in step with the script. */
         boolean disturbed() {
-            return closed || closedAfter || failure != null;
+            return closed || failure != null;
         }
 
         String describe() {
-            if (failure != null) return "<" + failure + ">";
-            if (closed) return "<connection closed, no reply>";
             if (!read) return "<not read>";
-            return Escape.readable(reply.raw()) + (closedAfter ? " and then closed the connection" : "");
+            StringBuilder sb = new StringBuilder();
+            for (Frame f : replies) {
+                if (sb.length() > 0) sb.append(" then ");
+                sb.append(Escape.readable(f.raw()));
+            }
+            if (replies.isEmpty()) sb.append("<no reply>");
+            if (closed) sb.append(" and the connection was closed");
+            if (failure != null) sb.append(" <").append(failure).append('>');
+            return sb.toString();
         }
     }
 
@@ -98,41 +123,48 @@ final class Endpoint implements AutoCloseable {
 
     Outcome receive(DiffCase c) {
         if (c.marker() == Marker.NOREPLY) return Outcome.notRead();
-        Frame reply;
-        try {
-            reply = reader.read();
-        } catch (EOFException | SocketException e) {
-            return Outcome.closedConnection();
-        } catch (SocketTimeoutException e) {
-            return writeFailed ? Outcome.closedConnection()
-                    : Outcome.failed("no complete reply within " + timeoutMs + " ms");
-        } catch (ProtocolException e) {
-            return Outcome.failed("malformed reply: " + e.getMessage());
-        } catch (IOException e) {
-            return Outcome.failed("I/O error: " + e);
-        }
-        boolean closedAfter = false;
-        if (c.kind() == DiffCase.Kind.INLINE || c.kind() == DiffCase.Kind.RAW) {
-            // Protocol errors must also close the connection like redis does; a PING tells us
-            // deterministically (EOF/reset = closed, PONG = open) without timing guesses.
+        if (c.kind() == DiffCase.Kind.COMMAND) {
             try {
-                out.write(PROBE);
-                out.flush();
-                Frame probe = reader.read();
-                if (!Arrays.equals(probe.raw(), PONG)) {
-                    return Outcome.failed("the PING sent after this line to check the connection got "
-                            + Escape.readable(probe.raw())
-                            + " (an !inline/!raw line must produce exactly one reply, or use ~noreply)");
-                }
+                return new Outcome(List.of(reader.read()), false, null, true);
             } catch (EOFException | SocketException e) {
-                closedAfter = true;
+                return new Outcome(List.of(), true, null, true);
             } catch (SocketTimeoutException e) {
-                return Outcome.failed("no reply to the PING sent after this line within " + timeoutMs + " ms");
+                return writeFailed ? new Outcome(List.of(), true, null, true)
+                        : Outcome.failed(List.of(), "no complete reply within " + timeoutMs + " ms");
             } catch (IOException e) {
-                return Outcome.failed("I/O error on the PING sent after this line: " + e);
+                return Outcome.failed(List.of(), describe(e));
             }
         }
-        return new Outcome(reply, false, closedAfter, null, true);
+        // !inline / !raw: the probe's reply ends the list; EOF before it means the server closed
+        // the connection, which must match the oracle too (protocol errors close it).
+        List<Frame> replies = new ArrayList<>();
+        try {
+            out.write(PROBE);
+            out.flush();
+        } catch (IOException e) {
+            writeFailed = true;
+        }
+        while (true) {
+            Frame f;
+            try {
+                f = reader.read();
+            } catch (EOFException | SocketException e) {
+                return new Outcome(replies, true, null, true);
+            } catch (SocketTimeoutException e) {
+                return writeFailed ? new Outcome(replies, true, null, true)
+                        : Outcome.failed(replies, "no reply to the probe sent after this line within " + timeoutMs
+                                + " ms (incomplete input needs ~noreply)");
+            } catch (IOException e) {
+                return Outcome.failed(replies, describe(e));
+            }
+            if (Arrays.equals(f.raw(), PROBE_REPLY)) return new Outcome(replies, false, null, true);
+            replies.add(f);
+            if (replies.size() > MAX_REPLIES) return Outcome.failed(replies, "more than " + MAX_REPLIES + " replies");
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e instanceof ProtocolException ? "malformed reply: " + e.getMessage() : "I/O error: " + e;
     }
 
     @Override
