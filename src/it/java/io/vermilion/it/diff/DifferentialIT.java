@@ -167,6 +167,10 @@ class DifferentialIT {
         private final Endpoint oracle;
         private final Endpoint target;
         private boolean opened;
+        /** Target failures in a row; past a few, the rest of the file fails fast instead of timing out. */
+        private int targetFailuresInARow;
+        private String setupFailure;
+        private static final int MAX_TARGET_FAILURES_IN_A_ROW = 3;
 
         Session(String file) {
             this.file = file;
@@ -185,10 +189,22 @@ class DifferentialIT {
                 if (log.length() > 4000) log = "..." + log.substring(log.length() - 4000);
                 fail(c.where() + ": the target server is no longer running; end of its log:\n" + log);
             }
+            if (targetFailuresInARow >= MAX_TARGET_FAILURES_IN_A_ROW) {
+                fail(c.where() + ": not run: the target failed to answer " + targetFailuresInARow
+                        + " lines in a row in this file");
+            }
+            if (setupFailure != null) {
+                fail(c.where() + ": not run: the setup of this file failed: " + setupFailure);
+            }
             if (!opened) {
-                reconnect();
-                oracle.expect(FLUSHALL, OK);
-                target.expect(FLUSHALL, OK);
+                try {
+                    reconnect();
+                    oracle.expect(FLUSHALL, OK);
+                    target.expect(FLUSHALL, OK);
+                } catch (IOException | UncheckedIOException e) {
+                    setupFailure = e.getMessage();
+                    throw e;
+                }
                 opened = true;
             }
             if (c.kind() == DiffCase.Kind.SLEEP) {
@@ -201,6 +217,7 @@ class DifferentialIT {
             Endpoint.Outcome expected = oracle.receive(c);
             Endpoint.Outcome actual = target.receive(c);
             boolean resync = expected.disturbed() || actual.disturbed();
+            targetFailuresInARow = actual.failure() != null && expected.failure() == null ? targetFailuresInARow + 1 : 0;
             if (VERBOSE) System.out.println(c.where() + ": " + c.text() + "  ->  " + expected.describe());
             try {
                 String problem = compare(c, expected, actual);
