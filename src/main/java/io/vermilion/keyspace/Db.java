@@ -24,7 +24,7 @@ public final class Db {
 
     private final int id;
     private final Keyspace keyspace;
-    private Dict[] slots = new Dict[HashSlot.SLOTS];
+    Dict[] slots = new Dict[HashSlot.SLOTS];   // package access: Snapshot walks them
     private long size;
     private long expiring;
     private int sweepSlot;       // active expiry cursor: next slot to visit
@@ -52,7 +52,9 @@ public final class Db {
             return null;
         }
         d.lru[i] = keyspace.lruClock();
-        return d.vals[i];
+        Object v = d.vals[i];
+        if (keyspace.snapshotting && !(v instanceof byte[])) keyspace.beforeWrite(this, HashSlot.of(key), key);
+        return v;
     }
 
     /** As {@link #get} without touching the access clock (OBJECT, TYPE-less internal reads). */
@@ -65,7 +67,10 @@ public final class Db {
             expireAt(d, i);
             return null;
         }
-        return d.vals[i];
+        Object v = d.vals[i];
+        // A mutable value (Sds) may be changed in place by the caller: a snapshot keeps a copy first.
+        if (keyspace.snapshotting && !(v instanceof byte[])) keyspace.beforeWrite(this, HashSlot.of(key), key);
+        return v;
     }
 
     public boolean exists(byte[] key) {
@@ -86,6 +91,17 @@ public final class Db {
         return get(key) != null;
     }
 
+    /** Sets the access clock of key so that it looks idle for {@code idleSeconds} (RESTORE IDLETIME). */
+    public boolean setIdle(byte[] key, long idleSeconds) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null) return false;
+        int i = d.find(key);
+        if (i < 0) return false;
+        long clock = keyspace.lruClock() - Math.max(0, idleSeconds);
+        d.lru[i] = (int) Math.max(0, clock);
+        return true;
+    }
+
     // ---------------------------------------------------------------- writes
 
     /**
@@ -95,6 +111,7 @@ public final class Db {
      */
     public boolean put(byte[] key, Object val, boolean keepTtl) {
         int slot = HashSlot.of(key);
+        if (keyspace.snapshotting) keyspace.beforeWrite(this, slot, key);
         Dict d = slots[slot];
         if (d == null) slots[slot] = d = new Dict();
         int i = d.find(key);
@@ -123,6 +140,7 @@ public final class Db {
         if (d == null) return false;
         int i = d.find(key);
         if (i < 0) return false;
+        if (keyspace.snapshotting) keyspace.beforeWrite(this, HashSlot.of(key), key);
         d.vals[i] = val;
         return true;
     }
@@ -144,6 +162,7 @@ public final class Db {
     }
 
     private void removeAt(int slot, Dict d, int i) {
+        if (keyspace.snapshotting) keyspace.beforeWrite(this, slot, d.keys[i]);
         if (d.expires != null && d.expires[i] != NO_EXPIRE) expiring--;
         d.removeAt(i);
         size--;
@@ -172,6 +191,7 @@ public final class Db {
         if (d == null) return false;
         int i = d.find(key);
         if (i < 0) return false;
+        if (keyspace.snapshotting) keyspace.beforeWrite(this, HashSlot.of(key), key);
         long old = d.expireAt(i);
         if (old == NO_EXPIRE) expiring++;
         d.setExpire(i, whenMs);
@@ -188,6 +208,7 @@ public final class Db {
             expireAt(d, i);
             return false;
         }
+        if (keyspace.snapshotting) keyspace.beforeWrite(this, HashSlot.of(key), key);
         d.setExpire(i, NO_EXPIRE);
         expiring--;
         return true;
@@ -326,6 +347,7 @@ public final class Db {
 
     /** Removes every key; returns how many there were. */
     public long flush() {
+        if (keyspace.snapshotting) keyspace.beforeFlush(this, -1);
         long n = size;
         slots = new Dict[HashSlot.SLOTS];
         size = 0;
@@ -339,6 +361,7 @@ public final class Db {
     public int flushSlot(int slot) {
         Dict d = slots[slot];
         if (d == null) return 0;
+        if (keyspace.snapshotting) keyspace.beforeFlush(this, slot);
         slots[slot] = null;
         size -= d.size;
         expiring -= d.expiring;

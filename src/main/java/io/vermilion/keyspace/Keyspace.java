@@ -22,6 +22,10 @@ public final class Keyspace {
     private KeyListener listener;
     private boolean activeExpireEnabled = true;
     private boolean expiryEnabled = true; // false while loading data files or on a replica
+    // Point-in-time snapshots in progress (BGSAVE, AOF rewrite, full sync): Db tells them about
+    // every change before it happens. The flag keeps the no-snapshot path to one field read.
+    private final java.util.List<Snapshot> snapshots = new java.util.ArrayList<>();
+    boolean snapshotting;
 
     public Keyspace(int databases) {
         dbs = new Db[databases];
@@ -52,7 +56,34 @@ public final class Keyspace {
 
     /** SWAPDB a b. */
     public void swap(int a, int b) {
-        if (a != b) dbs[a].swapWith(dbs[b]);
+        if (a == b) return;
+        for (Snapshot s : snapshots) s.swapped(a, b);
+        dbs[a].swapWith(dbs[b]);
+    }
+
+    /**
+     * Starts a consistent point-in-time view of every database, read incrementally with
+     * {@link Snapshot#step} while the keyspace keeps changing. {@code freeze} turns a mutable
+     * value into an immutable copy (identity for immutable ones).
+     */
+    public Snapshot snapshot(java.util.function.UnaryOperator<Object> freeze) {
+        Snapshot s = new Snapshot(this, freeze);
+        snapshots.add(s);
+        snapshotting = true;
+        return s;
+    }
+
+    void closed(Snapshot s) {
+        snapshots.remove(s);
+        snapshotting = !snapshots.isEmpty();
+    }
+
+    void beforeWrite(Db db, int slot, byte[] key) {
+        for (int i = 0; i < snapshots.size(); i++) snapshots.get(i).beforeWrite(db, slot, key);
+    }
+
+    void beforeFlush(Db db, int slot) {
+        for (int i = 0; i < snapshots.size(); i++) snapshots.get(i).beforeFlush(db, slot);
     }
 
     public long totalKeys() {

@@ -53,6 +53,10 @@ public final class Main {
         String pidfile = config.get("pidfile").isEmpty() ? "" : config.resolve(config.get("pidfile")).toString();
         node.server().shutdownAction(save -> {
             node.server().log().warning("User requested shutdown...");
+            if (!node.persistence().prepareShutdown(save)) {
+                // The node keeps running, as Redis does when the final save fails.
+                throw new IllegalStateException("Errors trying to SHUTDOWN. Check logs.");
+            }
             node.server().log().warning("Vermilion is now ready to exit, bye bye...");
             removePidfile(pidfile);
             // Exit from the command thread itself: nothing else may run after SHUTDOWN.
@@ -61,6 +65,10 @@ public final class Main {
         });
         try {
             node.start();
+        } catch (io.vermilion.persistence.DataLoadException e) {
+            node.server().log().warning(e.getMessage());
+            System.exit(1);
+            return;
         } catch (Exception e) {
             node.server().log().warning("Failed listening on port " + config.get("port") + " (tcp), aborting: " + e.getMessage());
             System.exit(1);
@@ -69,8 +77,24 @@ public final class Main {
         writePidfile(pidfile, config.getBool("daemonize"));
         node.server().log().notice("Server initialized");
         node.server().log().notice("Ready to accept connections tcp");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> removePidfile(pidfile)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // SIGTERM/SIGINT: save as SHUTDOWN would (Redis does the same on SIGTERM).
+            onSignal(node);
+            removePidfile(pidfile);
+        }));
         node.awaitStop();
+    }
+
+    private static void onSignal(VermilionNode node) {
+        try {
+            node.server().loop().submit(() -> {
+                node.server().log().warning("Received SIGTERM scheduling shutdown...");
+                node.persistence().prepareShutdown(true);
+                node.server().log().warning("Vermilion is now ready to exit, bye bye...");
+            }).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // the loop is gone or the save hung: exit anyway
+        }
     }
 
     private static void writePidfile(String pidfile, boolean daemonized) {

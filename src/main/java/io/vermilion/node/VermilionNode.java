@@ -1,10 +1,13 @@
 package io.vermilion.node;
 
 import io.vermilion.commands.ConnectionCommands;
+import io.vermilion.commands.PersistenceCommands;
 import io.vermilion.commands.ServerCommands;
 import io.vermilion.commands.StringCommands;
 import io.vermilion.config.Config;
 import io.vermilion.keyspace.Keyspace;
+import io.vermilion.persistence.DataLoadException;
+import io.vermilion.persistence.Persistence;
 import io.vermilion.server.CommandTable;
 import io.vermilion.server.NetServer;
 import io.vermilion.server.Server;
@@ -21,6 +24,7 @@ public final class VermilionNode implements AutoCloseable {
     private final Config config;
     private final Server server;
     private final NetServer net;
+    private final Persistence persistence;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
@@ -28,6 +32,7 @@ public final class VermilionNode implements AutoCloseable {
         this.config = config;
         Keyspace keyspace = new Keyspace(config.getInt("databases"));
         this.server = new Server(config, keyspace);
+        this.persistence = new Persistence(server);
         registerCommands(server.commands());
         this.net = new NetServer("vermilion-" + config.getInt("port"));
         server.loop(net.loop());
@@ -38,14 +43,17 @@ public final class VermilionNode implements AutoCloseable {
         ConnectionCommands.register(t);
         StringCommands.register(t);
         ServerCommands.register(t);
+        PersistenceCommands.register(t);
     }
 
     public Server server() { return server; }
     public Config config() { return config; }
+    public Persistence persistence() { return persistence; }
 
     /** Binds the port and starts the timers. */
     public VermilionNode start() throws Exception {
         server.log().level(config.get("loglevel"));
+        loadData();
         List<String> binds = Arrays.asList(config.get("bind").trim().split("\\s+"));
         net.listen(server, binds, config.getInt("port"), config.getInt("tcp-backlog"));
         server.tcpPort(net.boundPort());
@@ -56,6 +64,19 @@ public final class VermilionNode implements AutoCloseable {
 
     public int port() { return server.tcpPort(); }
 
+    /** Loads the dataset from disk on the command thread, before any client is served. */
+    private void loadData() throws DataLoadException, InterruptedException {
+        try {
+            server.loop().submit(() -> {
+                persistence.loadAtStartup();
+                return null;
+            }).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof DataLoadException d) throw d;
+            throw new DataLoadException("Fatal error loading the DB: " + e.getCause(), e.getCause());
+        }
+    }
+
     /** Periodic work on the command thread (Redis's serverCron): active expiry, client timeouts. */
     private void cron() {
         try {
@@ -63,6 +84,7 @@ public final class VermilionNode implements AutoCloseable {
             while (server.keyspace().activeExpireCycle(1000) > 100 && System.nanoTime() < deadline) {
                 // keep going while many keys are expiring
             }
+            persistence.cron();
             long timeout = config.getLong("timeout");
             if (timeout > 0) {
                 long now = System.currentTimeMillis();

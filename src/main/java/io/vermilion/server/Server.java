@@ -64,6 +64,7 @@ public final class Server {
     private final List<Runnable> unpauseWaiters = new ArrayList<>();
     private final Map<String, Long> errorStats = new java.util.TreeMap<>();
     private final io.vermilion.util.Log log = new io.vermilion.util.Log();
+    private PersistenceInfo persistence = PersistenceInfo.NONE;
 
     // Settings read on every command, cached here and refreshed by CONFIG SET listeners.
     long slowlogSlowerThan;
@@ -118,6 +119,11 @@ public final class Server {
     public void addDirty(long n) { dirty += n; }
     public void resetDirty() { dirty = 0; lastSaveSec = System.currentTimeMillis() / 1000; }
     public long lastSaveSec() { return lastSaveSec; }
+    /** A save finished (LASTSAVE, save points); {@link #resetDirty} is the foreground case. */
+    public void lastSaveSec(long unixSec) { lastSaveSec = unixSec; }
+    /** INFO persistence numbers; the persistence module installs its own. */
+    public PersistenceInfo persistence() { return persistence; }
+    public void persistence(PersistenceInfo p) { persistence = p == null ? PersistenceInfo.NONE : p; }
     public int tcpPort() { return tcpPort; }
     public void tcpPort(int p) { tcpPort = p; }
     public Map<String, Long> errorStats() { return errorStats; }

@@ -1,0 +1,331 @@
+package io.vermilion.persistence;
+
+import io.vermilion.config.Config;
+import io.vermilion.keyspace.Keyspace;
+import io.vermilion.node.Main;
+import io.vermilion.persistence.rdb.RdbException;
+import io.vermilion.persistence.rdb.RdbReader;
+import io.vermilion.persistence.rdb.RdbSink;
+import io.vermilion.persistence.rdb.RdbWriter;
+import io.vermilion.persistence.rdb.ValueCodec;
+import io.vermilion.server.PersistenceInfo;
+import io.vermilion.server.Server;
+import io.vermilion.util.Log;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CancellationException;
+
+/**
+ * The node's persistence: loading the dataset at startup, SAVE and BGSAVE to the RDB file
+ * ({@code dir}/{@code dbfilename}), the {@code save <seconds> <changes>} points checked from the
+ * server cron, saving on SHUTDOWN, and the INFO persistence numbers. One per node, used on the
+ * command thread only (background saves report back to it through the event loop).
+ *
+ * <p>Files are written to {@code temp-<pid>.rdb}, fsynced, renamed over the target and the
+ * directory fsynced, as Redis does: a crash never leaves a partial file under the real name.
+ */
+public final class Persistence implements PersistenceInfo {
+    /** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, save points wait this long. */
+    static final long BGSAVE_RETRY_DELAY_SEC = 5;
+
+    private final Server server;
+    private final Config config;
+    private final Log log;
+    private ValueCodec codec = ValueCodec.STRINGS;
+
+    private SnapshotSave bg;
+    private boolean lastBgOk = true;
+    private long lastBgTimeSec = -1;
+    private long lastBgsaveTrySec;
+    private long saves;
+    private long dirtyAtBgStart;
+    private boolean bgsaveScheduled;
+    private boolean loading;
+    private int bgSeq;
+    private long lastLoadLoaded;
+    private long lastLoadExpired;
+
+    public Persistence(Server server) {
+        this.server = server;
+        this.config = server.config();
+        this.log = server.log();
+        server.persistence(this);
+    }
+
+    /** The persistence of a node (installed by its constructor). */
+    public static Persistence of(Server s) {
+        if (s.persistence() instanceof Persistence p) return p;
+        throw new IllegalStateException("no persistence module on this node");
+    }
+
+    public Server server() { return server; }
+
+    /** How values are serialized; type families add their codecs here. */
+    public ValueCodec codec() { return codec; }
+
+    public void codec(ValueCodec c) { codec = c; }
+
+    /** Options from the configuration: rdbcompression, rdbchecksum, rdb-key-save-delay. */
+    public SnapshotSave.Options saveOptions() {
+        return new SnapshotSave.Options(codec, config.getBool("rdbcompression"), config.getBool("rdbchecksum"),
+                Math.max(0, config.getLong("rdb-key-save-delay")));
+    }
+
+    RdbWriter.AuxInfo auxInfo(boolean aofBase) {
+        Runtime rt = Runtime.getRuntime();
+        return new RdbWriter.AuxInfo(Main.REDIS_VERSION, System.currentTimeMillis() / 1000,
+                rt.totalMemory() - rt.freeMemory(), aofBase, null);
+    }
+
+    public Path rdbPath() { return config.resolve(config.get("dbfilename")); }
+
+    private Path tempPath() { return config.resolve("temp-" + ProcessHandle.current().pid() + ".rdb"); }
+
+    // ------------------------------------------------------------------ loading
+
+    /**
+     * Loads the dataset at startup (call on the command thread, before serving clients). A missing
+     * file is an empty dataset; an unreadable or corrupt one is fatal.
+     */
+    public void loadAtStartup() throws DataLoadException {
+        Path file = rdbPath();
+        if (!Files.exists(file)) return;
+        long t0 = System.nanoTime();
+        loading = true;
+        server.loading(true);
+        Keyspace ks = server.keyspace();
+        boolean expiry = ks.expiryEnabled();
+        ks.expiryEnabled(false);
+        RdbLoader loader = new RdbLoader(ks, log, false);
+        try {
+            loader.loadFile(file, codec, config.getBool("rdbchecksum"));
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (RdbException e) {
+            throw new DataLoadException("Fatal error loading the DB (" + file + "): " + e.getMessage() + ". Exiting.", e);
+        } catch (IOException e) {
+            throw new DataLoadException("Fatal error loading the DB: " + e.getMessage() + ". Exiting.", e);
+        } finally {
+            ks.expiryEnabled(expiry);
+            loading = false;
+            server.loading(false);
+        }
+        lastLoadLoaded = loader.loaded();
+        lastLoadExpired = loader.expired();
+        log.notice("Done loading RDB, keys loaded: " + loader.loaded() + ", keys expired: " + loader.expired() + ".");
+        log.notice(String.format("DB loaded from disk: %.3f seconds", (System.nanoTime() - t0) / 1e9));
+    }
+
+    // ------------------------------------------------------------------ saving
+
+    /** True while a background save (or, later, an AOF rewrite) runs: Redis's hasActiveChildProcess. */
+    public boolean childActive() {
+        return bg != null && bg.running();
+    }
+
+    public boolean bgsaveInProgress() {
+        return bg != null && bg.running();
+    }
+
+    /** SAVE: a synchronous save on the command thread. Returns false on failure (logged). */
+    public boolean saveNow() {
+        saves++;
+        return rdbSave();
+    }
+
+    private boolean rdbSave() {
+        Path tmp = tempPath();
+        Path target = rdbPath();
+        try {
+            try (RdbSink.File sink = new RdbSink.File(tmp)) {
+                SnapshotSave.writeNow(server.keyspace(), saveOptions(), auxInfo(false), sink);
+                sink.sync();
+            }
+            moveIntoPlace(tmp, target);
+        } catch (IOException e) {
+            log.warning("Write error saving DB on disk: " + describe(e));
+            deleteQuietly(tmp);
+            return false;
+        }
+        log.notice("DB saved on disk");
+        server.resetDirty();
+        lastBgOk = true;
+        return true;
+    }
+
+    /** Atomic rename, then fsync of the directory so the rename itself survives a crash. */
+    static void moveIntoPlace(Path tmp, Path target) throws IOException {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsyncDir(target.toAbsolutePath().getParent());
+    }
+
+    static void fsyncDir(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to fsync a directory; the rename is still in the journal.
+        }
+    }
+
+    static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
+    }
+
+    static String describe(IOException e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    /** What BGSAVE replies (Redis's texts). */
+    public enum BgsaveResult { STARTED, SCHEDULED, ALREADY_IN_PROGRESS, CHILD_ACTIVE, FAILED }
+
+    /** BGSAVE [SCHEDULE]. */
+    public BgsaveResult bgsave(boolean schedule) {
+        if (bgsaveInProgress()) return BgsaveResult.ALREADY_IN_PROGRESS;
+        if (childActive()) {
+            if (!schedule) return BgsaveResult.CHILD_ACTIVE;
+            bgsaveScheduled = true;
+            return BgsaveResult.SCHEDULED;
+        }
+        return rdbSaveBackground() ? BgsaveResult.STARTED : BgsaveResult.FAILED;
+    }
+
+    /** Starts a background save of the RDB file; false if one cannot start now. */
+    public boolean rdbSaveBackground() {
+        if (childActive()) return false;
+        saves++;
+        lastBgsaveTrySec = System.currentTimeMillis() / 1000;
+        dirtyAtBgStart = server.dirty();
+        // Its own temp name: a cancelled writer thread may still be deleting its file while a
+        // foreground save (SHUTDOWN) writes temp-<pid>.rdb.
+        Path tmp = config.resolve("temp-" + ProcessHandle.current().pid() + "-bg" + (++bgSeq) + ".rdb");
+        Path target = rdbPath();
+        SnapshotSave.Target t = new SnapshotSave.Target() {
+            private RdbSink.File sink;
+
+            @Override public RdbSink open() throws IOException {
+                sink = new RdbSink.File(tmp);
+                return sink;
+            }
+
+            @Override public void commit() throws IOException {
+                sink.sync();
+                sink.close();
+                moveIntoPlace(tmp, target);
+            }
+
+            @Override public void abort() {
+                try {
+                    if (sink != null) sink.close();
+                } catch (IOException ignored) {
+                    // closing a file we are deleting
+                }
+                deleteQuietly(tmp);
+            }
+        };
+        bg = SnapshotSave.start(server, saveOptions(), auxInfo(false), t, this::bgsaveDone);
+        log.notice("Background saving started by pid " + ProcessHandle.current().pid());
+        return true;
+    }
+
+    private void bgsaveDone(Throwable error) {
+        long elapsed = (System.currentTimeMillis() - bg.startMs()) / 1000;
+        if (error == null) {
+            log.notice("DB saved on disk");
+            log.notice("Background saving terminated with success");
+            server.addDirty(-dirtyAtBgStart);
+            server.lastSaveSec(System.currentTimeMillis() / 1000);
+            lastBgOk = true;
+        } else if (error instanceof CancellationException) {
+            log.warning("Background saving terminated by cancellation");
+        } else {
+            log.warning("Background saving error: " + (error instanceof IOException io ? describe(io) : error.toString()));
+            lastBgOk = false;
+        }
+        lastBgTimeSec = elapsed;
+    }
+
+    /** Stops a running background save, removing its temp file. */
+    public void killBackgroundSave() {
+        if (bg != null && bg.running()) {
+            bg.cancel();
+            bg.awaitWriter(5000);
+        }
+    }
+
+    /** Save points from the "save" directive, as (seconds, changes) pairs. */
+    long[] savePoints() {
+        String v = config.get("save").trim();
+        if (v.isEmpty()) return new long[0];
+        String[] parts = v.split("\\s+");
+        long[] p = new long[parts.length - parts.length % 2];
+        for (int i = 0; i < p.length; i++) p[i] = Long.parseLong(parts[i]);
+        return p;
+    }
+
+    /** Called from the server cron: scheduled BGSAVE and save points. */
+    public void cron() {
+        if (childActive()) return;
+        long now = System.currentTimeMillis() / 1000;
+        boolean mayRetry = now - lastBgsaveTrySec > BGSAVE_RETRY_DELAY_SEC || lastBgOk;
+        if (bgsaveScheduled && mayRetry) {
+            bgsaveScheduled = false;
+            rdbSaveBackground();
+            return;
+        }
+        long[] p = savePoints();
+        for (int j = 0; j + 1 < p.length; j += 2) {
+            long secs = p[j], changes = p[j + 1];
+            if (server.dirty() >= changes && now - server.lastSaveSec() > secs && mayRetry) {
+                log.notice(changes + " changes in " + secs + " seconds. Saving...");
+                rdbSaveBackground();
+                break;
+            }
+        }
+    }
+
+    /**
+     * SHUTDOWN: stops a background save; with {@code save} and save points configured, saves in
+     * the foreground. Returns false if the final save failed: the node must keep running.
+     */
+    public boolean prepareShutdown(boolean save) {
+        if (bgsaveInProgress()) {
+            log.warning("There is a child saving an .rdb. Killing it!");
+            killBackgroundSave();
+        }
+        if (save && savePoints().length > 0) {
+            log.notice("Saving the final RDB snapshot before exiting.");
+            if (!rdbSave()) {
+                log.warning("Error trying to save the DB, can't exit.");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ INFO persistence
+
+    @Override public boolean loading() { return loading; }
+    @Override public long currentSaveKeysProcessed() { return bg != null && bg.running() ? bg.keysWritten() : 0; }
+    @Override public long currentSaveKeysTotal() { return bg != null && bg.running() ? bg.keysTotal() : 0; }
+    @Override public long rdbChangesSinceLastSave() { return server.dirty(); }
+    @Override public boolean rdbBgsaveInProgress() { return bgsaveInProgress(); }
+    @Override public long rdbLastSaveTime() { return server.lastSaveSec(); }
+    @Override public boolean rdbLastBgsaveOk() { return lastBgOk; }
+    @Override public long rdbLastBgsaveTimeSec() { return lastBgTimeSec; }
+    @Override public long rdbCurrentBgsaveTimeSec() {
+        return bgsaveInProgress() ? (System.currentTimeMillis() - bg.startMs()) / 1000 : -1;
+    }
+    @Override public long rdbSaves() { return saves; }
+    @Override public long rdbLastLoadKeysExpired() { return lastLoadExpired; }
+    @Override public long rdbLastLoadKeysLoaded() { return lastLoadLoaded; }
+}

@@ -1,0 +1,101 @@
+package io.vermilion.persistence;
+
+import io.vermilion.keyspace.Db;
+import io.vermilion.keyspace.Keyspace;
+import io.vermilion.persistence.rdb.RdbException;
+import io.vermilion.persistence.rdb.RdbHandler;
+import io.vermilion.persistence.rdb.RdbReader;
+import io.vermilion.persistence.rdb.RdbSource;
+import io.vermilion.persistence.rdb.ValueCodec;
+import io.vermilion.util.Log;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Loads an RDB stream into the keyspace (startup, an AOF's RDB base, later a replica's full sync),
+ * logging what Redis logs. As Redis does on a master, keys whose expiry has passed are dropped,
+ * except in an AOF base, whose following commands assume the exact keyspace it describes.
+ */
+public final class RdbLoader implements RdbHandler {
+    private final Keyspace ks;
+    private final Log log;
+    private final boolean aofBase;
+    private final long now = System.currentTimeMillis();
+    long loaded;
+    long expired;
+
+    public RdbLoader(Keyspace ks, Log log, boolean aofBase) {
+        this.ks = ks;
+        this.log = log;
+        this.aofBase = aofBase;
+    }
+
+    public long loaded() { return loaded; }
+    public long expired() { return expired; }
+
+    /** Reads a whole RDB file; the keyspace is expected empty. */
+    public RdbReader.Summary loadFile(Path file, ValueCodec codec, boolean verifyChecksum) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            RdbReader r = new RdbReader(new RdbSource.Stream(new java.io.BufferedInputStream(in, 1 << 16), Files.size(file)),
+                    codec, verifyChecksum);
+            return r.read(this);
+        }
+    }
+
+    @Override
+    public void aux(byte[] key, byte[] value) {
+        String k = new String(key, StandardCharsets.ISO_8859_1);
+        String v = new String(value, StandardCharsets.ISO_8859_1);
+        if (k.startsWith("%")) {
+            log.notice("RDB '" + k + "': " + v);
+        } else if (k.equalsIgnoreCase("redis-ver")) {
+            log.notice("Loading RDB produced by version " + v);
+        } else if (k.equalsIgnoreCase("ctime")) {
+            long age = now / 1000 - parse(v);
+            log.notice("RDB age " + Math.max(0, age) + " seconds");
+        } else if (k.equalsIgnoreCase("used-mem")) {
+            log.notice(String.format("RDB memory usage when created %.2f Mb", parse(v) / (1024.0 * 1024.0)));
+        } else if (k.equalsIgnoreCase("aof-base")) {
+            if (parse(v) != 0) log.notice("RDB is base AOF");
+        } else if (k.equalsIgnoreCase("aof-preamble")) {
+            if (parse(v) != 0) log.notice("RDB has an AOF tail");
+        } else {
+            log.debug("Unrecognized RDB AUX field: '" + k + "'");
+        }
+    }
+
+    private static long parse(String v) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void selectDb(int db) throws IOException {
+        if (db >= ks.databases()) {
+            throw new RdbException("Data file was created with a Redis server configured to handle more than "
+                    + ks.databases() + " databases", -1);
+        }
+    }
+
+    @Override
+    public void entry(int dbIndex, byte[] key, Object value, long expireAtMs, long idleSec, int freq) throws IOException {
+        if (!aofBase && expireAtMs != -1 && expireAtMs < now) {
+            expired++;
+            return;
+        }
+        Db db = ks.db(dbIndex);
+        if (!db.put(key, value, false)) {
+            throw new RdbException("RDB has duplicated key '" + new String(key, StandardCharsets.ISO_8859_1)
+                    + "' in DB " + dbIndex, -1);
+        }
+        if (expireAtMs != -1) db.setExpire(key, expireAtMs);
+        if (idleSec >= 0) db.setIdle(key, idleSec);
+        loaded++;
+    }
+}
