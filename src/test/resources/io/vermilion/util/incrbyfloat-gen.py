@@ -1,6 +1,7 @@
 import socket, random, sys
 random.seed(int(sys.argv[2]) if len(sys.argv) > 2 else 7)
-s = socket.create_connection(("127.0.0.1", 21999))
+# usage: gen.py <random cases> <seed> [port]
+s = socket.create_connection(("127.0.0.1", int(sys.argv[3]) if len(sys.argv) > 3 else 21999))
 f = s.makefile("rb")
 def enc(*args):
     out = b"*%d\r\n" % len(args)
