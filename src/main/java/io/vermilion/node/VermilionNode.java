@@ -57,6 +57,7 @@ public final class VermilionNode implements AutoCloseable {
         List<String> binds = Arrays.asList(config.get("bind").trim().split("\\s+"));
         net.listen(server, binds, config.getInt("port"), config.getInt("tcp-backlog"));
         server.tcpPort(net.boundPort());
+        server.log().notice("Network transport: " + (net.nativeTransport() ? "native epoll" : "NIO"));
         int hz = Math.max(1, Math.min(500, config.getInt("hz")));
         server.loop().scheduleAtFixedRate(this::cron, 1000 / hz, 1000 / hz, TimeUnit.MILLISECONDS);
         return this;
