@@ -39,6 +39,9 @@ public final class PersistenceCommands {
         t.add(cmd("bgsave", -1).flags(CommandSpec.Flag.ADMIN, NOSCRIPT, NO_ASYNC_LOADING)
                 .doc("server", "1.0.0", "Asynchronously save the dataset to disk", "O(1)")
                 .handler(PersistenceCommands::bgsave));
+        t.add(cmd("bgrewriteaof", 1).flags(CommandSpec.Flag.ADMIN, NOSCRIPT, NO_ASYNC_LOADING)
+                .doc("server", "1.0.0", "Asynchronously rewrite the append-only file", "O(1)")
+                .handler(PersistenceCommands::bgrewriteaof));
         t.add(cmd("lastsave", 1).flags(LOADING, STALE, FAST).acl(ADMIN, DANGEROUS)
                 .tips("nondeterministic_output")
                 .doc("server", "1.0.0", "Get the UNIX time stamp of the last successful save to disk", "O(1)")
@@ -89,6 +92,16 @@ public final class PersistenceCommands {
             case CHILD_ACTIVE -> Args.error(c, "ERR Another child process is active (AOF?): can't BGSAVE right now. "
                     + "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
             default -> Args.error(c, "ERR");
+        }
+    }
+
+    static void bgrewriteaof(Client c, byte[][] argv) {
+        switch (Persistence.of(c.server()).aof().bgrewriteaof()) {
+            case STARTED -> c.reply().simple("Background append only file rewriting started");
+            case SCHEDULED -> c.reply().simple("Background append only file rewriting scheduled");
+            case ALREADY_IN_PROGRESS -> Args.error(c, "ERR Background append only file rewriting already in progress");
+            default -> Args.error(c, "ERR Can't execute an AOF background rewriting. "
+                    + "Please check the server logs for more information.");
         }
     }
 

@@ -185,6 +185,25 @@ public final class Db {
         return e;
     }
 
+    /**
+     * The stored expiry of key (unix ms), {@link #NO_EXPIRE}, or -2 if absent, without expiring
+     * it: propagation reads back what a command has just written, even a time already past.
+     */
+    public long rawExpire(byte[] key) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null) return -2;
+        int i = d.find(key);
+        return i < 0 ? -2 : d.expireAt(i);
+    }
+
+    /** The stored value of key, expired or not, without side effects (null if absent). */
+    public Object rawValue(byte[] key) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null) return null;
+        int i = d.find(key);
+        return i < 0 ? null : d.vals[i];
+    }
+
     /** Sets the absolute expiry (unix ms) of an existing key; false if absent. */
     public boolean setExpire(byte[] key, long whenMs) {
         Dict d = slots[HashSlot.of(key)];

@@ -20,6 +20,7 @@ public final class Keyspace {
     private final Db[] dbs;
     private final Stats stats = new Stats();
     private KeyListener listener;
+    private final java.util.List<KeyListener> extraListeners = new java.util.ArrayList<>();
     private boolean activeExpireEnabled = true;
     private boolean expiryEnabled = true; // false while loading data files or on a replica
     // Point-in-time snapshots in progress (BGSAVE, AOF rewrite, full sync): Db tells them about
@@ -38,6 +39,9 @@ public final class Keyspace {
 
     public void setListener(KeyListener l) { this.listener = l; }
 
+    /** Adds a listener beside the one of {@link #setListener} (AOF/replication and keyspace events both listen). */
+    public void addListener(KeyListener l) { extraListeners.add(l); }
+
     /** Wall clock in unix milliseconds, as Redis's mstime(). */
     public long now() { return System.currentTimeMillis(); }
 
@@ -52,6 +56,7 @@ public final class Keyspace {
 
     void keyExpired(Db db, byte[] key) {
         if (listener != null) listener.expired(db, key);
+        for (int i = 0; i < extraListeners.size(); i++) extraListeners.get(i).expired(db, key);
     }
 
     /** SWAPDB a b. */

@@ -3,6 +3,7 @@ package io.vermilion.persistence;
 import io.vermilion.config.Config;
 import io.vermilion.keyspace.Keyspace;
 import io.vermilion.node.Main;
+import io.vermilion.persistence.aof.Aof;
 import io.vermilion.persistence.rdb.RdbException;
 import io.vermilion.persistence.rdb.RdbReader;
 import io.vermilion.persistence.rdb.RdbSink;
@@ -49,13 +50,18 @@ public final class Persistence implements PersistenceInfo {
     private int bgSeq;
     private long lastLoadLoaded;
     private long lastLoadExpired;
+    private final Aof aof;
 
     public Persistence(Server server) {
         this.server = server;
         this.config = server.config();
         this.log = server.log();
         server.persistence(this);
+        server.rewriter(new PropagationRewriter());
+        this.aof = new Aof(this);
     }
+
+    public Aof aof() { return aof; }
 
     /** The persistence of a node (installed by its constructor). */
     public static Persistence of(Server s) {
@@ -76,7 +82,8 @@ public final class Persistence implements PersistenceInfo {
                 Math.max(0, config.getLong("rdb-key-save-delay")));
     }
 
-    RdbWriter.AuxInfo auxInfo(boolean aofBase) {
+    /** The aux fields of a file written now ({@code aofBase} for an AOF base). */
+    public RdbWriter.AuxInfo auxInfo(boolean aofBase) {
         Runtime rt = Runtime.getRuntime();
         return new RdbWriter.AuxInfo(Main.REDIS_VERSION, System.currentTimeMillis() / 1000,
                 rt.totalMemory() - rt.freeMemory(), aofBase, null);
@@ -93,6 +100,9 @@ public final class Persistence implements PersistenceInfo {
      * file is an empty dataset; an unreadable or corrupt one is fatal.
      */
     public void loadAtStartup() throws DataLoadException {
+        // With appendonly yes the AOF is the dataset (the RDB file is not read), as in Redis.
+        aof.loadAtStartup();
+        if (config.getBool("appendonly")) return;
         Path file = rdbPath();
         if (!Files.exists(file)) return;
         long t0 = System.nanoTime();
@@ -125,7 +135,7 @@ public final class Persistence implements PersistenceInfo {
 
     /** True while a background save (or, later, an AOF rewrite) runs: Redis's hasActiveChildProcess. */
     public boolean childActive() {
-        return bg != null && bg.running();
+        return (bg != null && bg.running()) || aof.rewriteInProgress();
     }
 
     public boolean bgsaveInProgress() {
@@ -274,6 +284,7 @@ public final class Persistence implements PersistenceInfo {
 
     /** Called from the server cron: scheduled BGSAVE and save points. */
     public void cron() {
+        aof.cron();
         if (childActive()) return;
         long now = System.currentTimeMillis() / 1000;
         boolean mayRetry = now - lastBgsaveTrySec > BGSAVE_RETRY_DELAY_SEC || lastBgOk;
@@ -302,6 +313,7 @@ public final class Persistence implements PersistenceInfo {
             log.warning("There is a child saving an .rdb. Killing it!");
             killBackgroundSave();
         }
+        aof.prepareShutdown();
         if (save && savePoints().length > 0) {
             log.notice("Saving the final RDB snapshot before exiting.");
             if (!rdbSave()) {
@@ -315,8 +327,12 @@ public final class Persistence implements PersistenceInfo {
     // ------------------------------------------------------------------ INFO persistence
 
     @Override public boolean loading() { return loading; }
-    @Override public long currentSaveKeysProcessed() { return bg != null && bg.running() ? bg.keysWritten() : 0; }
-    @Override public long currentSaveKeysTotal() { return bg != null && bg.running() ? bg.keysTotal() : 0; }
+    @Override public long currentSaveKeysProcessed() {
+        return bg != null && bg.running() ? bg.keysWritten() : aof.rewriteKeysWritten();
+    }
+    @Override public long currentSaveKeysTotal() {
+        return bg != null && bg.running() ? bg.keysTotal() : aof.rewriteKeysTotal();
+    }
     @Override public long rdbChangesSinceLastSave() { return server.dirty(); }
     @Override public boolean rdbBgsaveInProgress() { return bgsaveInProgress(); }
     @Override public long rdbLastSaveTime() { return server.lastSaveSec(); }
@@ -328,4 +344,19 @@ public final class Persistence implements PersistenceInfo {
     @Override public long rdbSaves() { return saves; }
     @Override public long rdbLastLoadKeysExpired() { return lastLoadExpired; }
     @Override public long rdbLastLoadKeysLoaded() { return lastLoadLoaded; }
+    @Override public boolean aofEnabled() { return aof.enabled(); }
+    @Override public boolean aofRewriteInProgress() { return aof.rewriteInProgress(); }
+    @Override public boolean aofRewriteScheduled() { return aof.rewriteScheduled(); }
+    @Override public long aofLastRewriteTimeSec() { return aof.rewriteTimeLast(); }
+    @Override public long aofCurrentRewriteTimeSec() { return aof.currentRewriteTimeSec(); }
+    @Override public boolean aofLastBgrewriteOk() { return aof.lastBgrewriteOk(); }
+    @Override public long aofRewrites() { return aof.rewrites(); }
+    @Override public long aofRewritesConsecutiveFailures() { return aof.consecutiveFailures(); }
+    @Override public boolean aofLastWriteOk() { return aof.lastWriteOk(); }
+    @Override public long aofCurrentSize() { return aof.currentSize(); }
+    @Override public long aofBaseSize() { return aof.baseSize(); }
+    @Override public boolean aofPendingRewrite() { return aof.rewriteScheduled(); }
+    @Override public long aofBufferLength() { return aof.bufferLength(); }
+    @Override public long aofPendingBioFsync() { return aof.pendingFsyncs(); }
+    @Override public long aofDelayedFsync() { return aof.delayedFsync(); }
 }

@@ -44,6 +44,41 @@ public final class SnapshotSave {
     /** Options of one save. */
     public record Options(ValueCodec codec, boolean compress, boolean checksum, long keySaveDelayMicros) {}
 
+    /**
+     * How the image is encoded: RDB (BGSAVE, AOF base with preamble, full sync) or AOF commands
+     * (base file with aof-use-rdb-preamble no). Runs on the writer thread.
+     */
+    public interface Format {
+        void begin(RdbSink sink) throws IOException;
+
+        void entry(int db, byte[] key, Object value, long expireAtMs) throws IOException;
+
+        /** Everything written: trailer, then flush to the sink. */
+        void end() throws IOException;
+    }
+
+    /** The RDB encoding, with SELECTDB/RESIZEDB emitted as the database changes. */
+    public static Format rdb(Options opt, RdbWriter.AuxInfo aux, Snapshot snap) {
+        return new Format() {
+            private RdbWriter w;
+            private EntryWriter ew;
+
+            @Override public void begin(RdbSink sink) throws IOException {
+                w = new RdbWriter(sink, opt.codec(), opt.compress(), opt.checksum());
+                w.header(aux);
+                ew = new EntryWriter(w, snap, opt.keySaveDelayMicros());
+            }
+
+            @Override public void entry(int db, byte[] key, Object value, long expireAtMs) throws IOException {
+                ew.entry(db, key, value, expireAtMs);
+            }
+
+            @Override public void end() throws IOException {
+                w.eof();
+            }
+        };
+    }
+
     private static final int BATCH = 8192;
     private static final long SLICE_NANOS = 1_000_000;
     private static final Batch END = new Batch();
@@ -76,8 +111,7 @@ public final class SnapshotSave {
 
     private final Server server;
     private final Snapshot snap;
-    private final Options opt;
-    private final RdbWriter.AuxInfo aux;
+    private final Format format;
     private final Target target;
     private final Done done;
     private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(8);
@@ -87,11 +121,10 @@ public final class SnapshotSave {
     private volatile long written;
     private boolean finished;
 
-    private SnapshotSave(Server server, Snapshot snap, Options opt, RdbWriter.AuxInfo aux, Target target, Done done) {
+    private SnapshotSave(Server server, Snapshot snap, Format format, Target target, Done done) {
         this.server = server;
         this.snap = snap;
-        this.opt = opt;
-        this.aux = aux;
+        this.format = format;
         this.target = target;
         this.done = done;
     }
@@ -101,9 +134,15 @@ public final class SnapshotSave {
      * keyspace as of this call, whatever is written afterwards.
      */
     public static SnapshotSave start(Server server, Options opt, RdbWriter.AuxInfo aux, Target target, Done done) {
+        return start(server, opt.codec(), snap -> rdb(opt, aux, snap), target, done);
+    }
+
+    /** As {@link #start(Server, Options, RdbWriter.AuxInfo, Target, Done)} with any encoding. */
+    public static SnapshotSave start(Server server, ValueCodec codec, java.util.function.Function<Snapshot, Format> format,
+                                     Target target, Done done) {
         Keyspace ks = server.keyspace();
-        Snapshot snap = ks.snapshot(opt.codec()::freeze);
-        SnapshotSave s = new SnapshotSave(server, snap, opt, aux, target, done);
+        Snapshot snap = ks.snapshot(codec::freeze);
+        SnapshotSave s = new SnapshotSave(server, snap, format.apply(snap), target, done);
         s.thread = new Thread(s::writerLoop, "vermilion-snapshot-writer");
         s.thread.setDaemon(true);
         s.thread.start();
@@ -116,12 +155,17 @@ public final class SnapshotSave {
      * SHUTDOWN do. Nothing can change the keyspace meanwhile, so values are not copied.
      */
     public static long writeNow(Keyspace ks, Options opt, RdbWriter.AuxInfo aux, RdbSink sink) throws IOException {
+        return writeNow(ks, snap -> rdb(opt, aux, snap), sink);
+    }
+
+    /** As {@link #writeNow(Keyspace, Options, RdbWriter.AuxInfo, RdbSink)} with any encoding. */
+    public static long writeNow(Keyspace ks, java.util.function.Function<Snapshot, Format> format, RdbSink sink)
+            throws IOException {
         try (Snapshot snap = ks.snapshot(v -> v)) {
-            RdbWriter w = new RdbWriter(sink, opt.codec(), opt.compress(), opt.checksum());
-            w.header(aux);
-            EntryWriter ew = new EntryWriter(w, snap, opt.keySaveDelayMicros());
-            snap.step(Integer.MAX_VALUE, ew::entry);
-            w.eof();
+            Format f = format.apply(snap);
+            f.begin(sink);
+            snap.step(Integer.MAX_VALUE, f::entry);
+            f.end();
             return snap.emitted();
         }
     }
@@ -226,20 +270,18 @@ public final class SnapshotSave {
         Throwable error = null;
         try {
             RdbSink sink = target.open();
-            RdbWriter w = new RdbWriter(sink, opt.codec(), opt.compress(), opt.checksum());
-            w.header(aux);
-            EntryWriter ew = new EntryWriter(w, snap, opt.keySaveDelayMicros());
+            format.begin(sink);
             long n = 0;
             while (true) {
                 Batch b = queue.take();
                 if (b == END) break;
                 if (cancelled) throw new CancellationException("snapshot cancelled");
                 for (int i = 0; i < b.n; i++) {
-                    ew.entry(b.db[i], b.key[i], b.val[i], b.exp[i]);
+                    format.entry(b.db[i], b.key[i], b.val[i], b.exp[i]);
                     written = ++n;
                 }
             }
-            w.eof();
+            format.end();
             if (cancelled) throw new CancellationException("snapshot cancelled");
             target.commit();
         } catch (InterruptedException e) {

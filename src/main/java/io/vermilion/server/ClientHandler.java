@@ -145,8 +145,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         client.queryBufferBytes = cumulation == null ? 0 : cumulation.readableBytes();
         if (out.isReadable()) {
             server.stats().netOutputBytes += out.readableBytes();
-            if (close) ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-            else ctx.write(out);
+            if (close) {
+                // Through the reply barrier: an acknowledged write is durable before the reply leaves.
+                ctx.write(out).addListener(ChannelFutureListener.CLOSE);
+                server.flushReplies(ctx);
+            } else {
+                ctx.write(out);
+            }
         } else {
             out.release();
             if (close) ctx.close();
@@ -161,12 +166,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (!ctx.channel().isActive()) return;
         ctx.channel().config().setAutoRead(true);
         process();
-        ctx.flush();
+        server.flushReplies(ctx);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        ctx.flush();
+        server.flushReplies(ctx);
     }
 
     @Override

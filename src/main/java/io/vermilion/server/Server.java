@@ -34,6 +34,27 @@ public final class Server {
         void propagate(int db, byte[][] argv);
     }
 
+    /**
+     * Turns an executed write command into the form it is propagated in (Redis's
+     * rewriteClientCommandVector: relative TTLs as absolute PXAT/PEXPIREAT, GETDEL as DEL,
+     * INCRBYFLOAT as SET ... KEEPTTL). Runs after the handler, so it may read the keyspace.
+     */
+    public interface CommandRewriter {
+        byte[][] rewrite(Client c, CommandSpec spec, byte[][] argv);
+    }
+
+    /**
+     * Holds client replies back until the writes they acknowledge are durable as configured
+     * (appendfsync): replies are flushed to sockets only after {@link #sync}.
+     */
+    public interface ReplyBarrier {
+        /** True if some propagated writes are not yet written/synced as the policy requires. */
+        boolean pending();
+
+        /** Writes (and fsyncs, per policy) what is pending. */
+        void sync();
+    }
+
     /** What SHUTDOWN does once it has decided to stop. */
     public interface ShutdownAction {
         void shutdown(boolean save);
@@ -65,6 +86,10 @@ public final class Server {
     private final Map<String, Long> errorStats = new java.util.TreeMap<>();
     private final io.vermilion.util.Log log = new io.vermilion.util.Log();
     private PersistenceInfo persistence = PersistenceInfo.NONE;
+    private CommandRewriter rewriter;
+    private ReplyBarrier barrier;
+    private final Set<io.netty.channel.ChannelHandlerContext> heldReplies = new LinkedHashSet<>();
+    private boolean releaseScheduled;
 
     // Settings read on every command, cached here and refreshed by CONFIG SET listeners.
     long slowlogSlowerThan;
@@ -88,7 +113,16 @@ public final class Server {
         StringBuilder sb = new StringBuilder();
         for (byte b : r) sb.append(String.format("%02x", b));
         this.runId = sb.toString();
+        // A key deleted by expiry is propagated as DEL (UNLINK with lazyfree-lazy-expire), as Redis does.
+        keyspace.addListener((db, key) -> {
+            if (propagators.isEmpty()) return;
+            byte[] del = config.getBool("lazyfree-lazy-expire") ? UNLINK : DEL;
+            propagate(db.id(), new byte[][] {del, key});
+        });
     }
+
+    private static final byte[] DEL = {'D', 'E', 'L'};
+    private static final byte[] UNLINK = {'U', 'N', 'L', 'I', 'N', 'K'};
 
     private void cache(String name, java.util.function.Consumer<String> apply) {
         apply.accept(config.get(name));
@@ -111,6 +145,39 @@ public final class Server {
     public Router router() { return router; }
     public void router(Router r) { router = r; }
     public void addPropagator(Propagator p) { propagators.add(p); }
+    public void removePropagator(Propagator p) { propagators.remove(p); }
+    public void rewriter(CommandRewriter r) { rewriter = r; }
+    public void replyBarrier(ReplyBarrier b) { barrier = b; }
+
+    /** Sends a command to every propagator (AOF, replicas), e.g. a DEL for an expired key. */
+    public void propagate(int db, byte[][] argv) {
+        for (int i = 0; i < propagators.size(); i++) propagators.get(i).propagate(db, argv);
+    }
+
+    /**
+     * Flushes a connection's pending replies to its socket — at once, or, when the reply barrier
+     * has writes pending, once per event-loop iteration after one write+fsync for all
+     * connections (group commit). Every reply flush must go through here.
+     */
+    public void flushReplies(io.netty.channel.ChannelHandlerContext ctx) {
+        if (barrier == null || !barrier.pending()) {
+            ctx.flush();
+            return;
+        }
+        heldReplies.add(ctx);
+        if (!releaseScheduled) {
+            releaseScheduled = true;
+            loop.execute(this::releaseReplies);
+        }
+    }
+
+    private void releaseReplies() {
+        releaseScheduled = false;
+        if (barrier != null) barrier.sync();
+        List<io.netty.channel.ChannelHandlerContext> held = new ArrayList<>(heldReplies);
+        heldReplies.clear();
+        for (io.netty.channel.ChannelHandlerContext ctx : held) ctx.flush();
+    }
     public void shutdownAction(ShutdownAction a) { shutdownAction = a; }
     public ShutdownAction shutdownAction() { return shutdownAction; }
     public boolean loading() { return loading; }
@@ -229,7 +296,8 @@ public final class Server {
         stats.commandsProcessed++;
         if (stats.errorReplies != errorsBefore) spec.failedCalls++;
         if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
-            for (Propagator p : propagators) p.propagate(c.dbIndex(), argv);
+            byte[][] out = rewriter == null ? argv : rewriter.rewrite(c, spec, argv);
+            if (out != null) propagate(c.dbIndex(), out);
         }
         if (slowlogSlowerThan >= 0 && usec >= slowlogSlowerThan && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {
             slowlog.add(argv, usec, c.addr(), c.name, slowlogMaxLen);
