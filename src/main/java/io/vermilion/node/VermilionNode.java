@@ -117,6 +117,8 @@ public final class VermilionNode implements AutoCloseable {
 
     private void doClose() {
         net.close();
+        // The event loop has ended: nothing else touches persistence state now.
+        persistence.close();
         stopped.countDown();
     }
 

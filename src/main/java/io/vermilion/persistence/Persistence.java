@@ -324,6 +324,22 @@ public final class Persistence implements PersistenceInfo {
         return true;
     }
 
+    /**
+     * FLUSHALL's persistence side in Redis 7.0 (flushAllDataAndResetRDB): a running BGSAVE is
+     * stopped, and with save points configured the now empty dataset is saved at once. For the
+     * FLUSHALL command to call after flushing.
+     */
+    public void afterFlushAll() {
+        killBackgroundSave();
+        if (savePoints().length > 0) rdbSave();
+    }
+
+    /** An in-process node stops: background work is cancelled and the AOF written and closed. */
+    public void close() {
+        killBackgroundSave();
+        aof.close();
+    }
+
     // ------------------------------------------------------------------ INFO persistence
 
     @Override public boolean loading() { return loading; }

@@ -885,6 +885,15 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
         }
     }
 
+    /** Node stop without SHUTDOWN (in-process nodes): flush, close, stop the fsync thread. */
+    public void close() {
+        prepareShutdown();
+        if (fc != null) closeQuietly(fc);
+        fc = null;
+        state = State.OFF;
+        fsyncer.shutdown();
+    }
+
     // ================================================================== INFO
 
     public long rewriteStartSec() { return rewriteStartSec; }

@@ -27,6 +27,32 @@ public final class Lzf {
 
     private Lzf() {}
 
+    /**
+     * The hash table, reused per thread: allocating and clearing 64K entries for every string
+     * would dominate the cost of saving many small values. Entries hold {@code stamp + position};
+     * the stamp advances past every input, so entries of earlier inputs read as empty and the
+     * output is exactly that of a fresh table.
+     */
+    private static final class Table {
+        final int[] slots = new int[HSIZE];
+        int stamp;
+
+        Table() { Arrays.fill(slots, -1); }
+
+        /** Reserves stamps for an input of n bytes; returns this call's stamp. */
+        int begin(int n) {
+            if (stamp > Integer.MAX_VALUE - n - 1) {
+                Arrays.fill(slots, -1);
+                stamp = 0;
+            }
+            int s = stamp;
+            stamp += n + 1;
+            return s;
+        }
+    }
+
+    private static final ThreadLocal<Table> TABLE = ThreadLocal.withInitial(Table::new);
+
     private static int idx(int h) {
         return ((h >>> (3 * 8 - HLOG)) - h * 5) & (HSIZE - 1);
     }
@@ -46,8 +72,10 @@ public final class Lzf {
 
     /** Core of {@link #compress(byte[], int, int, int)}: returns the length written, 0 if it does not fit. */
     private static int compress(byte[] in, int inOff, int inLen, byte[] out, int outLen) {
-        int[] htab = new int[HSIZE];
-        Arrays.fill(htab, -1);
+        Table table = TABLE.get();
+        final int[] htab = table.slots;
+        final int stamp = table.begin(inLen) - inOff; // entry value = stamp + absolute position
+        final int valid = stamp + inOff;              // smallest value written by this call
         int ip = inOff;
         final int inEnd = inOff + inLen;
         int op = 0;
@@ -59,8 +87,9 @@ public final class Lzf {
         while (ip < inEnd - 2) {
             hval = (hval << 8) | (in[ip + 2] & 0xff);
             int slot = idx(hval);
-            int ref = htab[slot];
-            htab[slot] = ip;
+            int e = htab[slot];
+            int ref = e >= valid ? e - stamp : -1;
+            htab[slot] = stamp + ip;
             int off;
             if (ref > inOff && (off = ip - ref - 1) < MAX_OFF
                     && in[ref + 2] == in[ip + 2] && in[ref] == in[ip] && in[ref + 1] == in[ip + 1]) {
@@ -101,10 +130,10 @@ public final class Lzf {
                 ip -= 2;
                 hval = ((in[ip] & 0xff) << 8) | (in[ip + 1] & 0xff);
                 hval = (hval << 8) | (in[ip + 2] & 0xff);
-                htab[idx(hval)] = ip;
+                htab[idx(hval)] = stamp + ip;
                 ip++;
                 hval = (hval << 8) | (in[ip + 2] & 0xff);
-                htab[idx(hval)] = ip;
+                htab[idx(hval)] = stamp + ip;
                 ip++;
             } else {
                 if (op >= outEnd) return 0;
