@@ -157,8 +157,9 @@ public final class Persistence implements PersistenceInfo {
                 sink.sync();
             }
             moveIntoPlace(tmp, target);
-        } catch (IOException e) {
-            log.warning("Write error saving DB on disk: " + describe(e));
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: a value no codec can encode yet; the old file stays as it was.
+            log.warning("Write error saving DB on disk: " + (e instanceof IOException io ? describe(io) : e.toString()));
             deleteQuietly(tmp);
             return false;
         }

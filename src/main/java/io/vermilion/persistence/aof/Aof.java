@@ -604,7 +604,7 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
         try (RdbSink.File sink = new RdbSink.File(tmp)) {
             SnapshotSave.writeNow(server.keyspace(), this::baseFormat, sink);
             sink.sync();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw new IOException("Write error writing append only file on disk: " + e.getMessage(), e);
         }
