@@ -137,7 +137,7 @@ public final class KeyCommands {
                         + "keys specified.", "O(N) where N is the number of keys that will be touched.")
                 .handler(KeyCommands::touch));
 
-        // Subcommands in the order Redis 7.0 lists them (its dict order), so COMMAND output matches.
+        // Redis lists subcommands in the order of a randomly seeded dict, different in each process.
         t.add(cmd("object", -2)
                 .doc("generic", "2.2.3", "A container for object introspection commands", "Depends on subcommand.")
                 .sub(objectSub("idletime", "Get the time since a Redis object was last accessed", "2.2.3",
