@@ -473,7 +473,9 @@ public final class KeyCommands {
         }
         long v = absolute ? when : when - c.server().keyspace().now();
         if (v < 0) v = 0;
-        c.reply().integer(ms ? v : (v + 500) / 1000);
+        // Rounded to the nearest second without overflowing near Long.MAX_VALUE (PEXPIREAT key 2^63-1
+        // gives 9223372036854776 on Redis too: its compiler does this division without overflow).
+        c.reply().integer(ms ? v : v / 1000 + (v % 1000 + 500) / 1000);
     }
 
     static void persist(Client c, byte[][] argv) {
