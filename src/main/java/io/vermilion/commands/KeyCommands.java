@@ -10,10 +10,13 @@ import static io.vermilion.server.CommandSpec.Flag.STALE;
 import static io.vermilion.server.CommandSpec.Flag.WRITE;
 import static io.vermilion.server.CommandSpec.cmd;
 
+import io.vermilion.config.Config;
 import io.vermilion.keyspace.Db;
 import io.vermilion.keyspace.Keyspace;
 import io.vermilion.protocol.Errors;
 import io.vermilion.server.Client;
+import io.vermilion.server.CommandHandler;
+import io.vermilion.server.CommandSpec;
 import io.vermilion.server.CommandTable;
 import io.vermilion.server.KeySpec;
 import io.vermilion.types.Strings;
@@ -23,7 +26,9 @@ import io.vermilion.util.HashSlot;
 import io.vermilion.util.Numbers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The generic keyspace commands (Redis's db.c, expire.c and object.c family): DEL, UNLINK,
@@ -153,7 +158,7 @@ public final class KeyCommands {
                         KeyCommands::objectRefcount)));
     }
 
-    private static io.vermilion.server.CommandSpec.Builder expireSpec(String name, String since, String summary,
+    private static CommandSpec.Builder expireSpec(String name, String since, String summary,
                                                                       boolean seconds, boolean absolute) {
         return cmd(name, -3).flags(WRITE, FAST).acl(KEYSPACE)
                 .key(KeySpec.flags("RW UPDATE").index(1).range(0, 1, 0))
@@ -161,8 +166,8 @@ public final class KeyCommands {
                 .handler((c, argv) -> expire(c, argv, seconds, absolute));
     }
 
-    private static io.vermilion.server.CommandSpec.Builder objectSub(String name, String summary, String since,
-                                                                     io.vermilion.server.CommandHandler h) {
+    private static CommandSpec.Builder objectSub(String name, String summary, String since,
+                                                                     CommandHandler h) {
         return cmd(name, 3).flags(READONLY).acl(KEYSPACE).tips("nondeterministic_output")
                 .key(KeySpec.flags("RO").index(2).range(0, 1, 0))
                 .doc("generic", since, summary, "O(1)")
@@ -256,7 +261,7 @@ public final class KeyCommands {
             Args.error(c, Errors.NO_SUCH_KEY);
             return;
         }
-        if (java.util.Arrays.equals(from, to)) {
+        if (Arrays.equals(from, to)) {
             // Same name: nothing to do, but a missing key was still an error above.
             if (nx) c.reply().integer(0);
             else c.reply().ok();
@@ -298,7 +303,7 @@ public final class KeyCommands {
             return;
         }
         byte[] key = argv[1], newKey = argv[2];
-        if (srcId == dstId && java.util.Arrays.equals(key, newKey)) {
+        if (srcId == dstId && Arrays.equals(key, newKey)) {
             Args.error(c, Errors.SAME_OBJECT);
             return;
         }
@@ -404,7 +409,7 @@ public final class KeyCommands {
         }
         Long parsed = Args.longOrReply(c, argv[2]);
         if (parsed == null) return;
-        String name = Args.latin1(argv[0]).toLowerCase(java.util.Locale.ROOT);
+        String name = Args.latin1(argv[0]).toLowerCase(Locale.ROOT);
         long when = parsed;
         // Negative times are allowed (they delete the key); only overflow is an error.
         if (seconds) {
@@ -660,7 +665,7 @@ public final class KeyCommands {
         if (!Strings.isString(v) || !"int".equals(Types.encoding(v))) return false;
         long[] n = new long[1];
         if (!Numbers.parseLong(Strings.bytes(v), n) || n[0] < 0 || n[0] >= SHARED_INTEGERS) return false;
-        io.vermilion.config.Config cfg = c.server().config();
+        Config cfg = c.server().config();
         String policy = cfg.get("maxmemory-policy");
         return cfg.getLong("maxmemory") == 0 || !(policy.endsWith("-lru") || policy.endsWith("-lfu"));
     }

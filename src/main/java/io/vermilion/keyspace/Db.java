@@ -2,6 +2,7 @@ package io.vermilion.keyspace;
 
 import io.vermilion.util.HashSlot;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
@@ -143,7 +144,7 @@ public final class Db {
             expireAt(d, i);
             return false;
         }
-        if (java.util.Arrays.equals(from, to)) return true;
+        if (Arrays.equals(from, to)) return true;
         Object val = d.vals[i];
         int stamp = d.lru[i];
         long when = d.expireAt(i);
@@ -246,8 +247,11 @@ public final class Db {
         int i = d.find(key);
         if (i < 0) return false;
         long old = d.expireAt(i);
-        if (old == NO_EXPIRE) expiring++;
         d.setExpire(i, whenMs);
+        // NO_EXPIRE (-1, a time in 1969) can arrive here on a replica or while loading, where
+        // past times are stored: it then means "no TTL", and the counters must agree.
+        if (old == NO_EXPIRE && whenMs != NO_EXPIRE) expiring++;
+        else if (old != NO_EXPIRE && whenMs == NO_EXPIRE) expiring--;
         return true;
     }
 

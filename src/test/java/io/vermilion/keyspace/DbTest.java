@@ -89,6 +89,14 @@ class DbTest {
         assertThat(db.randomKey()).isEqualTo(b("k"));
         ks.expiryEnabled(true);
         assertThat(db.get(b("k"))).isNull();
+        // A stored past time of exactly -1 ms is indistinguishable from "no TTL": counters agree.
+        ks.expiryEnabled(false);
+        db.put(b("m"), b("v"), false);
+        db.setExpire(b("m"), 5);
+        db.setExpire(b("m"), -1);
+        assertThat(db.getExpire(b("m"))).isEqualTo(Db.NO_EXPIRE);
+        assertThat(db.expiresCount()).isZero();
+        db.verify();
     }
 
     @Test
