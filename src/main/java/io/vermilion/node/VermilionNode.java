@@ -1,6 +1,7 @@
 package io.vermilion.node;
 
 import io.vermilion.commands.ConnectionCommands;
+import io.vermilion.commands.KeyCommands;
 import io.vermilion.commands.ServerCommands;
 import io.vermilion.commands.StringCommands;
 import io.vermilion.config.Config;
@@ -28,6 +29,7 @@ public final class VermilionNode implements AutoCloseable {
         this.config = config;
         Keyspace keyspace = new Keyspace(config.getInt("databases"));
         this.server = new Server(config, keyspace);
+        trackAccess(config, keyspace);
         registerCommands(server.commands());
         this.net = new NetServer("vermilion-" + config.getInt("port"));
         server.loop(net.loop());
@@ -37,7 +39,21 @@ public final class VermilionNode implements AutoCloseable {
     static void registerCommands(CommandTable t) {
         ConnectionCommands.register(t);
         StringCommands.register(t);
+        KeyCommands.register(t);
         ServerCommands.register(t);
+    }
+
+    /**
+     * Keys record their last access time, or under an LFU maxmemory-policy an access frequency
+     * counter (OBJECT IDLETIME / FREQ, eviction): follow the policy and the LFU tuning knobs.
+     */
+    private static void trackAccess(Config config, Keyspace keyspace) {
+        Runnable apply = () -> keyspace.accessTracking(config.get("maxmemory-policy").endsWith("-lfu"),
+                config.getInt("lfu-log-factor"), config.getInt("lfu-decay-time"));
+        apply.run();
+        for (String name : List.of("maxmemory-policy", "lfu-log-factor", "lfu-decay-time")) {
+            config.addListener(name, v -> apply.run());
+        }
     }
 
     public Server server() { return server; }

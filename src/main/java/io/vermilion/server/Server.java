@@ -215,7 +215,10 @@ public final class Server {
         long errorsBefore = stats.errorReplies;
         long dirtyBefore = dirty;
         long t0 = System.nanoTime();
+        c.propagateAs = null;
         spec.handler.execute(c, argv);
+        byte[][] propagated = c.propagateAs != null ? c.propagateAs : argv;
+        c.propagateAs = null;
         long usec = (System.nanoTime() - t0) / 1000;
         c.asking = c.asking && spec.name.equals("asking");
         spec.calls++;
@@ -223,7 +226,7 @@ public final class Server {
         stats.commandsProcessed++;
         if (stats.errorReplies != errorsBefore) spec.failedCalls++;
         if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
-            for (Propagator p : propagators) p.propagate(c.dbIndex(), argv);
+            for (Propagator p : propagators) p.propagate(c.dbIndex(), propagated);
         }
         if (slowlogSlowerThan >= 0 && usec >= slowlogSlowerThan && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {
             slowlog.add(argv, usec, c.addr(), c.name, slowlogMaxLen);
