@@ -1,5 +1,8 @@
 package io.vermilion.node;
 
+import io.vermilion.cluster.runtime.ClusterCommands;
+import io.vermilion.cluster.runtime.ClusterRouter;
+import io.vermilion.cluster.runtime.ClusterState;
 import io.vermilion.commands.ConnectionCommands;
 import io.vermilion.commands.ServerCommands;
 import io.vermilion.commands.StringCommands;
@@ -22,6 +25,8 @@ public final class VermilionNode implements AutoCloseable {
     private final Server server;
     private final NetServer net;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Cluster mode state (cluster-enabled yes), else null. */
+    private final ClusterState cluster;
     private volatile boolean closed;
 
     public VermilionNode(Config config) {
@@ -31,6 +36,12 @@ public final class VermilionNode implements AutoCloseable {
         registerCommands(server.commands());
         this.net = new NetServer("vermilion-" + config.getInt("port"));
         server.loop(net.loop());
+        if (server.clusterEnabled()) {
+            cluster = new ClusterState(server);
+            server.router(new ClusterRouter(cluster));
+        } else {
+            cluster = null;
+        }
     }
 
     /** Every command family, in one list: adding a family is one line here. */
@@ -38,15 +49,31 @@ public final class VermilionNode implements AutoCloseable {
         ConnectionCommands.register(t);
         StringCommands.register(t);
         ServerCommands.register(t);
+        ClusterCommands.register(t);
+        // Until the server family has INFO: redis-cli --cluster needs cluster_enabled and the keyspace.
+        ClusterCommands.registerInfoIfMissing(t);
     }
 
     public Server server() { return server; }
     public Config config() { return config; }
+    /** The cluster state in cluster mode, else null. */
+    public ClusterState cluster() { return cluster; }
 
     /** Binds the port and starts the timers. */
     public VermilionNode start() throws Exception {
         server.log().level(config.get("loglevel"));
         List<String> binds = Arrays.asList(config.get("bind").trim().split("\\s+"));
+        if (cluster != null) {
+            // As Redis: lock and load nodes.conf and bind the bus port before serving clients.
+            try {
+                cluster.init();
+                cluster.start(server.loop(), binds, config.getInt("port"));
+            } catch (Exception e) {
+                cluster.close();
+                net.close();
+                throw e;
+            }
+        }
         net.listen(server, binds, config.getInt("port"), config.getInt("tcp-backlog"));
         server.tcpPort(net.boundPort());
         int hz = Math.max(1, Math.min(500, config.getInt("hz")));
@@ -93,6 +120,7 @@ public final class VermilionNode implements AutoCloseable {
     }
 
     private void doClose() {
+        if (cluster != null) cluster.close();
         net.close();
         stopped.countDown();
     }
