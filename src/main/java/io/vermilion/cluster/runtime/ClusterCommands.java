@@ -287,7 +287,7 @@ public final class ClusterCommands {
 
     private static void meet(ClusterState s, Client c, byte[][] argv) {
         if (argv.length != 4 && argv.length != 5) {
-            Args.error(c, "ERR unknown subcommand or wrong number of arguments for 'meet'. Try CLUSTER HELP.");
+            Args.error(c, "ERR unknown subcommand or wrong number of arguments for '" + text(argv[1]) + "'. Try CLUSTER HELP.");
             return;
         }
         Long port = parse(argv[3]);
@@ -616,7 +616,7 @@ public final class ClusterCommands {
                 return;
             }
         } else if (argv.length > 3) {
-            Args.error(c, "ERR unknown subcommand or wrong number of arguments for 'reset'. Try CLUSTER HELP.");
+            Args.error(c, "ERR unknown subcommand or wrong number of arguments for '" + text(argv[1]) + "'. Try CLUSTER HELP.");
             return;
         }
         if (s.myself.isMaster() && c.db().size() != 0) {
