@@ -27,7 +27,9 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
 
 /**
  * Several Vermilion nodes in this JVM, each on its own event loop, forming a cluster over real
@@ -202,6 +204,19 @@ class InProcessClusterIT {
             }
             assertThat(j.clusterShards()).hasSize(3);
         }
+
+        // A cluster-aware client finds its way from CLUSTER SLOTS and MOVED replies.
+        try (JedisCluster jc = new JedisCluster(new HostAndPort("127.0.0.1", ns.get(1).port))) {
+            for (int k = 0; k < 200; k++) assertThat(jc.set("jc:" + k, "v" + k)).isEqualTo("OK");
+            for (int k = 0; k < 200; k++) assertThat(jc.get("jc:" + k)).isEqualTo("v" + k);
+        }
+        long total = 0;
+        for (LocalNode n : ns) {
+            try (Jedis j = n.jedis()) {
+                total += j.dbSize();
+            }
+        }
+        assertThat(total).isEqualTo(200 + 2); // the 200 keys and "key", "{key}other", each on its owner
     }
 
     @Test

@@ -109,6 +109,9 @@ final class Ips {
     /** Normalised text of a literal, or null if it is not one. */
     static String normalize(String s) {
         InetAddress a = parse(s);
-        return a == null ? null : format(a);
+        if (a == null) return null;
+        // The JDK turns an IPv4-mapped IPv6 literal into an IPv4 address; inet_ntop keeps the prefix.
+        if (a instanceof Inet4Address && s.indexOf(':') >= 0) return "::ffff:" + a.getHostAddress();
+        return format(a);
     }
 }
