@@ -194,4 +194,92 @@ class MixedClusterIT {
         r = RedisCli.withInput("set key back\nget key\n", "-c", "-p", Integer.toString(ports.get(1)));
         assertThat(r.output()).endsWith("OK\nback\n");
     }
+
+    /**
+     * A real replica of a real master wins a failover election in which Vermilion masters vote,
+     * then claims the slots with a new epoch; everyone follows, and the old master comes back as a
+     * replica after being told (UPDATE) that its slots moved on.
+     */
+    @Test
+    void realReplicaFailsOverWithVermilionVotes() throws Exception {
+        add(Kind.REDIS);
+        add(Kind.VERMILION);
+        add(Kind.REDIS);
+        add(Kind.VERMILION);
+        List<String> create = new ArrayList<>(List.of("--cluster", "create"));
+        for (int p : ports) create.add("127.0.0.1:" + p);
+        create.add("--cluster-yes");
+        assertThat(RedisCli.run(create.toArray(String[]::new)).exitCode()).isZero();
+        awaitAllOk(List.of(0, 1, 2, 3));
+        String masterId;
+        try (Jedis j = jedis(0)) {
+            masterId = j.clusterMyId();
+        }
+
+        // A fifth node, real redis, joins as replica of node 0 (through a Vermilion node).
+        add(Kind.REDIS);
+        RedisCli.Result r = RedisCli.run("--cluster", "add-node", "127.0.0.1:" + ports.get(4), "127.0.0.1:" + ports.get(1),
+                "--cluster-slave", "--cluster-master-id", masterId);
+        System.out.println(r.plain());
+        assertThat(r.plain()).contains("[OK] New node added correctly.");
+        String replicaId;
+        try (Jedis j = jedis(4)) {
+            replicaId = j.clusterMyId();
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (int i : List.of(0, 1, 2, 3, 4)) {
+                try (Jedis j = jedis(i)) {
+                    ClusterNodeInfo rep = node(j, replicaId).orElseThrow();
+                    assertThat(rep.hasFlag(NodeFlags.SLAVE)).isTrue();
+                    assertThat(rep.masterId()).isEqualTo(masterId);
+                    assertThat(rep.linkState()).isEqualTo(LinkState.CONNECTED);
+                }
+            }
+        });
+        // A replica that never synced considers its data too old to fail over: wait for the sync.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            try (Jedis j = jedis(4)) {
+                return j.info("replication").contains("master_link_status:up");
+            }
+        });
+        try (Jedis j = jedis(1)) {
+            // CLUSTER REPLICAS and the shard of node 0 show the real replica.
+            assertThat(j.clusterReplicas(masterId)).hasSize(1);
+            assertThat(j.clusterReplicas(masterId).get(0)).startsWith(replicaId + " 127.0.0.1:" + ports.get(4));
+        }
+
+        procs.get(0).kill();
+        long t0 = System.nanoTime();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            for (int i : List.of(1, 2, 3, 4)) {
+                try (Jedis j = jedis(i)) {
+                    ClusterNodeInfo rep = node(j, replicaId).orElseThrow();
+                    assertThat(rep.hasFlag(NodeFlags.MASTER)).as("node %d sees the promoted replica", i).isTrue();
+                    assertThat(rep.slots()).containsExactly(new SlotRange(0, 4095));
+                    assertThat(info(j, "cluster_state")).isEqualTo("ok");
+                }
+            }
+        });
+        System.out.println("mixed: replica promoted and accepted by all " + (System.nanoTime() - t0) / 1_000_000 + " ms after kill -9");
+        try (Jedis j = jedis(1)) {
+            assertThat(Long.parseLong(info(j, "cluster_current_epoch"))).isEqualTo(5);
+            assertThat(node(j, replicaId).orElseThrow().configEpoch()).isEqualTo(5);
+        }
+        // At least one Vermilion master granted its vote (3 of 4 masters were needed).
+        assertThat(procs.get(1).log() + procs.get(3).log()).contains("Failover auth granted to " + replicaId + " for epoch 5");
+
+        // The old master returns with a stale claim: it is told, and becomes a replica.
+        restart(0);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            for (int i : List.of(0, 1, 2, 3, 4)) {
+                try (Jedis j = jedis(i)) {
+                    ClusterNodeInfo old = node(j, masterId).orElseThrow();
+                    assertThat(old.hasFlag(NodeFlags.SLAVE)).as("node %d sees the old master as replica", i).isTrue();
+                    assertThat(old.masterId()).isEqualTo(replicaId);
+                    assertThat(old.hasFlag(NodeFlags.FAIL)).isFalse();
+                    assertThat(info(j, "cluster_state")).isEqualTo("ok");
+                }
+            }
+        });
+    }
 }
