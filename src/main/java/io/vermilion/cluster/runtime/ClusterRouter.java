@@ -31,6 +31,8 @@ public final class ClusterRouter implements Server.Router {
 
     @Override
     public boolean redirect(Client c, CommandSpec spec, byte[][] argv) {
+        // Commands replayed from the AOF (and, later, from our master) are obeyed, never redirected.
+        if (c.isInternal()) return false;
         if (spec.keySpecs().isEmpty() && !spec.has(CommandSpec.Flag.MOVABLE_KEYS)) {
             return databaseRules(c, spec, argv);
         }
