@@ -339,6 +339,27 @@ class InProcessClusterIT {
     }
 
     @Test
+    void hostnamesTravelInPingExtensions() throws Exception {
+        LocalNode a = start("a", "--cluster-announce-hostname", "host-a.test");
+        LocalNode b = start("b", "--cluster-preferred-endpoint-type", "hostname");
+        form(List.of(a, b));
+        String aId = id(a);
+        try (Jedis j = b.jedis()) {
+            ClusterNodeInfo seen = node(j, aId).orElseThrow();
+            assertThat(seen.hostname()).isEqualTo("host-a.test");
+            assertThat(j.clusterNodes()).contains(aId + " 127.0.0.1:" + a.port + "@" + (a.port + 10000) + ",host-a.test master");
+            // Clients are sent to the hostname when it is the preferred endpoint (a owns 0-8191).
+            String key = "k0";
+            for (int i = 0; HashSlot.of(key.getBytes(StandardCharsets.US_ASCII)) >= 8192; i++) key = "k" + i;
+            assertThat(error(j, "GET", key)).isEqualTo("MOVED " + HashSlot.of(key.getBytes(StandardCharsets.US_ASCII))
+                    + " host-a.test:" + a.port);
+        }
+        try (Jedis j = a.jedis()) {
+            assertThat(node(j, aId).orElseThrow().hostname()).isEqualTo("host-a.test");
+        }
+    }
+
+    @Test
     void nodesConfIsPersistedLockedAndValidated() throws Exception {
         LocalNode a = start("a");
         String myId = id(a);
