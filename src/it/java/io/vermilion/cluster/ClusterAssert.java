@@ -36,6 +36,11 @@ final class ClusterAssert {
         return nodes(j).stream().filter(n -> n.id().equals(id)).findFirst();
     }
 
+    /** The node's line, or an AssertionError (so that Awaitility retries) when it is not listed yet. */
+    static ClusterNodeInfo need(Jedis j, String id) {
+        return node(j, id).orElseThrow(() -> new AssertionError("node " + id + " not (yet) in CLUSTER NODES"));
+    }
+
     /** The error text a command answers, or fails if it succeeds. */
     static String error(Jedis j, String... args) {
         try {

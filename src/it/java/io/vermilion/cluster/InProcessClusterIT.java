@@ -5,6 +5,7 @@ import static io.vermilion.cluster.ClusterAssert.cluster;
 import static io.vermilion.cluster.ClusterAssert.error;
 import static io.vermilion.cluster.ClusterAssert.info;
 import static io.vermilion.cluster.ClusterAssert.infoLong;
+import static io.vermilion.cluster.ClusterAssert.need;
 import static io.vermilion.cluster.ClusterAssert.node;
 import static io.vermilion.cluster.ClusterAssert.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -273,7 +274,7 @@ class InProcessClusterIT {
         await().atMost(WAIT).untilAsserted(() -> {
             for (LocalNode n : ns) {
                 try (Jedis j = n.jedis()) {
-                    ClusterNodeInfo owner = nodes(j).stream().filter(v -> v.slotBitmap().get(slot)).findFirst().orElseThrow();
+                    ClusterNodeInfo owner = nodes(j).stream().filter(v -> v.slotBitmap().get(slot)).findFirst().orElseThrow(AssertionError::new);
                     assertThat(owner.id()).isEqualTo(ids.get(dst));
                     assertThat(j.clusterNodes()).doesNotContain("->-").doesNotContain("-<-");
                     assertThat(infoLong(j, "cluster_current_epoch")).isEqualTo(4);
@@ -296,7 +297,7 @@ class InProcessClusterIT {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
             for (LocalNode n : ns.subList(0, 2)) {
                 try (Jedis j = n.jedis()) {
-                    ClusterNodeInfo v = node(j, failedId).orElseThrow();
+                    ClusterNodeInfo v = need(j, failedId);
                     assertThat(v.hasFlag(NodeFlags.FAIL)).isTrue();
                     assertThat(v.linkState()).isEqualTo(LinkState.DISCONNECTED);
                     assertThat(info(j, "cluster_state")).isEqualTo("fail");
@@ -345,7 +346,7 @@ class InProcessClusterIT {
         form(List.of(a, b));
         String aId = id(a);
         try (Jedis j = b.jedis()) {
-            ClusterNodeInfo seen = node(j, aId).orElseThrow();
+            ClusterNodeInfo seen = need(j, aId);
             assertThat(seen.hostname()).isEqualTo("host-a.test");
             assertThat(j.clusterNodes()).contains(aId + " 127.0.0.1:" + a.port + "@" + (a.port + 10000) + ",host-a.test master");
             // Clients are sent to the hostname when it is the preferred endpoint (a owns 0-8191).
@@ -355,7 +356,7 @@ class InProcessClusterIT {
                     + " host-a.test:" + a.port);
         }
         try (Jedis j = a.jedis()) {
-            assertThat(node(j, aId).orElseThrow().hostname()).isEqualTo("host-a.test");
+            assertThat(need(j, aId).hostname()).isEqualTo("host-a.test");
         }
     }
 
@@ -389,7 +390,7 @@ class InProcessClusterIT {
             assertThat(infoLong(j, "cluster_my_epoch")).isEqualTo(9);
             assertThat(infoLong(j, "cluster_current_epoch")).isEqualTo(9);
             assertThat(infoLong(j, "cluster_slots_assigned")).isEqualTo(101);
-            assertThat(node(j, myId).orElseThrow().slots()).containsExactly(new SlotRange(0, 99), SlotRange.single(200));
+            assertThat(need(j, myId).slots()).containsExactly(new SlotRange(0, 99), SlotRange.single(200));
         }
 
         // A corrupt file stops the start with a clear message.

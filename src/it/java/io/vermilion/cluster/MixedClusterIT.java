@@ -3,6 +3,7 @@ package io.vermilion.cluster;
 import static io.vermilion.cluster.ClusterAssert.error;
 import static io.vermilion.cluster.ClusterAssert.info;
 import static io.vermilion.cluster.ClusterAssert.infoLong;
+import static io.vermilion.cluster.ClusterAssert.need;
 import static io.vermilion.cluster.ClusterAssert.node;
 import static io.vermilion.cluster.ClusterAssert.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,7 +105,7 @@ class MixedClusterIT {
         await().atMost(Duration.ofMillis(NODE_TIMEOUT * 3 + 5000)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
             for (int i : observers) {
                 try (Jedis j = jedis(i)) {
-                    ClusterNodeInfo v = node(j, failedId).orElseThrow();
+                    ClusterNodeInfo v = need(j, failedId);
                     assertThat(v.hasFlag(NodeFlags.FAIL)).as("node %d (%s) sees the failure", i, kinds.get(i)).isTrue();
                     assertThat(info(j, "cluster_state")).isEqualTo("fail");
                 }
@@ -229,7 +230,7 @@ class MixedClusterIT {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             for (int i : List.of(0, 1, 2, 3, 4)) {
                 try (Jedis j = jedis(i)) {
-                    ClusterNodeInfo rep = node(j, replicaId).orElseThrow();
+                    ClusterNodeInfo rep = need(j, replicaId);
                     assertThat(rep.hasFlag(NodeFlags.SLAVE)).isTrue();
                     assertThat(rep.masterId()).isEqualTo(masterId);
                     assertThat(rep.linkState()).isEqualTo(LinkState.CONNECTED);
@@ -253,7 +254,7 @@ class MixedClusterIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             for (int i : List.of(1, 2, 3, 4)) {
                 try (Jedis j = jedis(i)) {
-                    ClusterNodeInfo rep = node(j, replicaId).orElseThrow();
+                    ClusterNodeInfo rep = need(j, replicaId);
                     assertThat(rep.hasFlag(NodeFlags.MASTER)).as("node %d sees the promoted replica", i).isTrue();
                     assertThat(rep.slots()).containsExactly(new SlotRange(0, 4095));
                     assertThat(info(j, "cluster_state")).isEqualTo("ok");
@@ -263,7 +264,7 @@ class MixedClusterIT {
         System.out.println("mixed: replica promoted and accepted by all " + (System.nanoTime() - t0) / 1_000_000 + " ms after kill -9");
         try (Jedis j = jedis(1)) {
             assertThat(Long.parseLong(info(j, "cluster_current_epoch"))).isEqualTo(5);
-            assertThat(node(j, replicaId).orElseThrow().configEpoch()).isEqualTo(5);
+            assertThat(need(j, replicaId).configEpoch()).isEqualTo(5);
         }
         // At least one Vermilion master granted its vote (3 of 4 masters were needed).
         assertThat(procs.get(1).log() + procs.get(3).log()).contains("Failover auth granted to " + replicaId + " for epoch 5");
@@ -273,7 +274,7 @@ class MixedClusterIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             for (int i : List.of(0, 1, 2, 3, 4)) {
                 try (Jedis j = jedis(i)) {
-                    ClusterNodeInfo old = node(j, masterId).orElseThrow();
+                    ClusterNodeInfo old = need(j, masterId);
                     assertThat(old.hasFlag(NodeFlags.SLAVE)).as("node %d sees the old master as replica", i).isTrue();
                     assertThat(old.masterId()).isEqualTo(replicaId);
                     assertThat(old.hasFlag(NodeFlags.FAIL)).isFalse();

@@ -2,6 +2,7 @@ package io.vermilion.cluster;
 
 import static io.vermilion.cluster.ClusterAssert.info;
 import static io.vermilion.cluster.ClusterAssert.infoLong;
+import static io.vermilion.cluster.ClusterAssert.need;
 import static io.vermilion.cluster.ClusterAssert.node;
 import static io.vermilion.cluster.ClusterAssert.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -166,7 +167,7 @@ class SeedWalkthroughIT {
                 try (Jedis j = jedis(ports[i])) {
                     assertThat(info(j, "cluster_state")).isEqualTo("fail");
                     assertThat(infoLong(j, "cluster_slots_fail")).isEqualTo(5461);
-                    assertThat(node(j, ids[0]).orElseThrow().hasFlag(NodeFlags.FAIL)).isTrue();
+                    assertThat(need(j, ids[0]).hasFlag(NodeFlags.FAIL)).isTrue();
                 }
             }
         });
