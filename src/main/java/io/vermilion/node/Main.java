@@ -61,6 +61,10 @@ public final class Main {
         });
         try {
             node.start();
+        } catch (io.vermilion.cluster.runtime.ClusterStartupException e) {
+            node.server().log().warning(e.getMessage());
+            System.exit(1);
+            return;
         } catch (Exception e) {
             node.server().log().warning("Failed listening on port " + config.get("port") + " (tcp), aborting: " + e.getMessage());
             System.exit(1);

@@ -1,5 +1,8 @@
 package io.vermilion.node;
 
+import io.vermilion.cluster.runtime.ClusterCommands;
+import io.vermilion.cluster.runtime.ClusterRouter;
+import io.vermilion.cluster.runtime.ClusterState;
 import io.vermilion.commands.ConnectionCommands;
 import io.vermilion.commands.KeyCommands;
 import io.vermilion.commands.ServerCommands;
@@ -23,6 +26,8 @@ public final class VermilionNode implements AutoCloseable {
     private final Server server;
     private final NetServer net;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Cluster mode state (cluster-enabled yes), else null. */
+    private final ClusterState cluster;
     private volatile boolean closed;
 
     public VermilionNode(Config config) {
@@ -33,6 +38,12 @@ public final class VermilionNode implements AutoCloseable {
         registerCommands(server.commands());
         this.net = new NetServer("vermilion-" + config.getInt("port"));
         server.loop(net.loop());
+        if (server.clusterEnabled()) {
+            cluster = new ClusterState(server);
+            server.router(new ClusterRouter(cluster));
+        } else {
+            cluster = null;
+        }
     }
 
     /** Every command family, in one list: adding a family is one line here. */
@@ -41,6 +52,9 @@ public final class VermilionNode implements AutoCloseable {
         StringCommands.register(t);
         KeyCommands.register(t);
         ServerCommands.register(t);
+        ClusterCommands.register(t);
+        // Until the server family has INFO: redis-cli --cluster needs cluster_enabled and the keyspace.
+        ClusterCommands.registerInfoIfMissing(t);
     }
 
     /**
@@ -58,11 +72,24 @@ public final class VermilionNode implements AutoCloseable {
 
     public Server server() { return server; }
     public Config config() { return config; }
+    /** The cluster state in cluster mode, else null. */
+    public ClusterState cluster() { return cluster; }
 
     /** Binds the port and starts the timers. */
     public VermilionNode start() throws Exception {
         server.log().level(config.get("loglevel"));
         List<String> binds = Arrays.asList(config.get("bind").trim().split("\\s+"));
+        if (cluster != null) {
+            // As Redis: lock and load nodes.conf and bind the bus port before serving clients.
+            try {
+                cluster.init();
+                cluster.start(server.loop(), binds, config.getInt("port"));
+            } catch (Exception e) {
+                cluster.close();
+                net.close();
+                throw e;
+            }
+        }
         net.listen(server, binds, config.getInt("port"), config.getInt("tcp-backlog"));
         server.tcpPort(net.boundPort());
         server.log().notice("Network transport: " + (net.nativeTransport() ? "native epoll" : "NIO"));
@@ -110,6 +137,7 @@ public final class VermilionNode implements AutoCloseable {
     }
 
     private void doClose() {
+        if (cluster != null) cluster.close();
         net.close();
         stopped.countDown();
     }
