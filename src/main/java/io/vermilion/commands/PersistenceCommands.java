@@ -65,6 +65,9 @@ public final class PersistenceCommands {
                 .handler(PersistenceCommands::restore));
     }
 
+    private static final byte[] DEL = {'D', 'E', 'L'};
+    private static final byte[] ABSTTL = {'A', 'B', 'S', 'T', 'T', 'L'};
+
     static void save(Client c, byte[][] argv) {
         Persistence p = Persistence.of(c.server());
         if (p.bgsaveInProgress()) {
@@ -178,14 +181,28 @@ public final class PersistenceCommands {
         long now = c.server().keyspace().now();
         if (ttl != 0 && !absttl) ttl += now;
         if (ttl != 0 && ttl <= now && !c.server().loading()) {
-            // Already expired: nothing is created (a replaced key is gone, which counts as a change).
-            if (deleted) c.server().addDirty(1);
+            // Already expired: nothing is created (a replaced key is gone: propagated as DEL).
+            if (deleted) {
+                c.propagateAs(DEL, key);
+                c.server().addDirty(1);
+            }
             c.reply().ok();
             return;
         }
         db.put(key, value, false);
-        if (ttl != 0) db.setExpire(key, ttl);
-        if (idle >= 0 && !c.server().config().get("maxmemory-policy").contains("lfu")) db.setIdle(key, idle);
+        if (ttl != 0) {
+            db.setExpire(key, ttl);
+            if (!absttl) {
+                // A relative TTL replayed later would end later: propagate the absolute time.
+                byte[][] out = java.util.Arrays.copyOf(argv, argv.length + 1);
+                out[2] = io.vermilion.util.Numbers.toBytes(ttl);
+                out[argv.length] = ABSTTL;
+                c.propagateAs(out);
+            }
+        }
+        // Redis's objectSetLRUOrLFU: FREQ under an LFU policy, IDLETIME otherwise.
+        if (freq >= 0) db.setFrequency(key, (int) freq);
+        if (idle >= 0) db.setIdle(key, idle);
         c.server().addDirty(1);
         c.reply().ok();
     }

@@ -300,12 +300,24 @@ public final class StringCommands {
             return;
         }
         db.put(key, val, (flags & KEEPTTL) != 0 || expire != null);
-        if (expire != null) db.setExpire(key, at);
+        if (expire != null) {
+            db.setExpire(key, at);
+            // A relative TTL replayed later would end later: propagate the absolute time, as Redis.
+            c.propagateAs(SET_CMD, key, val, PXAT_ARG, Numbers.toBytes(at));
+        }
         c.server().addDirty(1);
         if ((flags & GET) != 0) return;
         if (intReply) c.reply().integer(1);
         else c.reply().ok();
     }
+
+    // Command vectors for propagation rewrites (what AOF and replicas receive).
+    private static final byte[] SET_CMD = {'S', 'E', 'T'};
+    private static final byte[] DEL_CMD = {'D', 'E', 'L'};
+    private static final byte[] PEXPIREAT_CMD = "PEXPIREAT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PERSIST_CMD = "PERSIST".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PXAT_ARG = {'P', 'X', 'A', 'T'};
+    private static final byte[] KEEPTTL_ARG = "KEEPTTL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     static void setnx(Client c, byte[][] argv) {
         setGeneric(c, NX, argv[1], argv[2], null, "setnx", true);
@@ -341,12 +353,17 @@ public final class StringCommands {
         if ((o.flags() & (EXAT | PXAT)) != 0 && at <= c.server().keyspace().now()) {
             // An absolute time already past deletes the key at once, as Redis does.
             db.delete(key);
+            c.propagateAs(DEL_CMD, key);
             c.server().addDirty(1);
         } else if (o.expire() != null) {
             db.setExpire(key, at);
+            c.propagateAs(PEXPIREAT_CMD, key, Numbers.toBytes(at));
             c.server().addDirty(1);
         } else if ((o.flags() & PERSIST) != 0) {
-            if (db.persist(key)) c.server().addDirty(1);
+            if (db.persist(key)) {
+                c.propagateAs(PERSIST_CMD, key);
+                c.server().addDirty(1);
+            }
         }
     }
 
@@ -354,12 +371,16 @@ public final class StringCommands {
         Object v = readString(c, argv[1]);
         if (v == NOT_STRING) return;
         replyString(c, v);
-        if (v != null && c.db().delete(argv[1])) c.server().addDirty(1);
+        if (v != null && c.db().delete(argv[1])) {
+            c.propagateAs(DEL_CMD, argv[1]);
+            c.server().addDirty(1);
+        }
     }
 
     static void getset(Client c, byte[][] argv) {
         if (!replyGet(c, argv[1])) return;
         c.db().put(argv[1], argv[2], false);
+        c.propagateAs(SET_CMD, argv[1], argv[2]);
         c.server().addDirty(1);
     }
 
@@ -594,6 +615,8 @@ public final class StringCommands {
         }
         byte[] out = sum.toHumanBytes();
         c.db().put(key, Sds.ofString(out), true);
+        // Replicas and the AOF get the exact result, not a float operation to redo.
+        c.propagateAs(SET_CMD, key, out, KEEPTTL_ARG);
         c.server().addDirty(1);
         c.reply().bulk(out);
     }

@@ -2,6 +2,7 @@ package io.vermilion.keyspace;
 
 import io.vermilion.util.HashSlot;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
@@ -51,7 +52,7 @@ public final class Db {
             expireAt(d, i);
             return null;
         }
-        d.lru[i] = keyspace.lruClock();
+        d.lru[i] = keyspace.touched(d.lru[i]);
         Object v = d.vals[i];
         if (keyspace.snapshotting && !(v instanceof byte[])) keyspace.beforeWrite(this, HashSlot.of(key), key);
         return v;
@@ -77,13 +78,22 @@ public final class Db {
         return peek(key) != null;
     }
 
-    /** Seconds since the key was last accessed (OBJECT IDLETIME), or -1 if absent. */
+    /** Seconds since the key was last accessed (OBJECT IDLETIME, non-LFU policies), or -1 if absent. */
     public long idleSeconds(byte[] key) {
         Dict d = slots[HashSlot.of(key)];
         if (d == null) return -1;
         int i = d.find(key);
         if (i < 0 || (d.expires != null && isExpired(d.expires[i]))) return -1;
-        return Math.max(0, keyspace.lruClock() - d.lru[i]);
+        return keyspace.idleSeconds(d.lru[i]);
+    }
+
+    /** The decayed LFU counter of key (OBJECT FREQ, LFU policies), or -1 if absent. */
+    public int lfuFrequency(byte[] key) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null) return -1;
+        int i = d.find(key);
+        if (i < 0 || (d.expires != null && isExpired(d.expires[i]))) return -1;
+        return keyspace.lfuDecayed(d.lru[i]);
     }
 
     /** Marks the key as accessed now (TOUCH). */
@@ -91,14 +101,27 @@ public final class Db {
         return get(key) != null;
     }
 
-    /** Sets the access clock of key so that it looks idle for {@code idleSeconds} (RESTORE IDLETIME). */
+    /**
+     * Makes key look idle for {@code idleSeconds} (RESTORE IDLETIME, RDB IDLE). Ignored under an
+     * LFU policy, where keys carry a frequency instead, as Redis's objectSetLRUOrLFU.
+     */
     public boolean setIdle(byte[] key, long idleSeconds) {
         Dict d = slots[HashSlot.of(key)];
-        if (d == null) return false;
+        if (d == null || keyspace.lfu()) return false;
         int i = d.find(key);
         if (i < 0) return false;
         long clock = keyspace.lruClock() - Math.max(0, idleSeconds);
         d.lru[i] = (int) Math.max(0, clock);
+        return true;
+    }
+
+    /** Sets key's LFU counter (RESTORE FREQ, RDB FREQ); only under an LFU policy. */
+    public boolean setFrequency(byte[] key, int counter) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null || !keyspace.lfu()) return false;
+        int i = d.find(key);
+        if (i < 0) return false;
+        d.lru[i] = keyspace.lfuStamp(Math.max(0, Math.min(255, counter)));
         return true;
     }
 
@@ -122,16 +145,81 @@ public final class Db {
                 return put(key, val, keepTtl);
             }
             d.vals[i] = val;
-            d.lru[i] = keyspace.lruClock();
+            // A new value is a new object to Redis (fresh LRU time), except that under LFU the
+            // frequency counter is carried over from the value it replaces (dbSetValue).
+            if (!keyspace.lfu()) d.lru[i] = keyspace.lruClock();
             if (!keepTtl && d.expires != null && d.expires[i] != NO_EXPIRE) {
                 d.setExpire(i, NO_EXPIRE);
                 expiring--;
             }
             return false;
         }
-        d.insert(key, val, keyspace.lruClock());
+        d.insert(key, val, keyspace.newStamp());
         size++;
         return true;
+    }
+
+    /**
+     * RENAME: moves the live key {@code from} to {@code to} in this database with its value, TTL
+     * and access information, replacing any value at {@code to}. Returns false if {@code from}
+     * is absent. Renaming a key to itself changes nothing.
+     */
+    public boolean rename(byte[] from, byte[] to) {
+        int slot = HashSlot.of(from);
+        Dict d = slots[slot];
+        if (d == null) return false;
+        int i = d.find(from);
+        if (i < 0) return false;
+        if (d.expires != null && isExpired(d.expires[i])) {
+            expireAt(d, i);
+            return false;
+        }
+        if (Arrays.equals(from, to)) return true;
+        Object val = d.vals[i];
+        int stamp = d.lru[i];
+        long when = d.expireAt(i);
+        removeAt(slot, d, i);
+        delete(to);
+        adopt(to, val, stamp, when);
+        return true;
+    }
+
+    /**
+     * MOVE: transfers the live key to {@code dst} with its value, TTL and access information.
+     * Returns false if the key is absent here or present in {@code dst} (then nothing changes).
+     */
+    public boolean moveTo(byte[] key, Db dst) {
+        if (dst == this) return false;
+        int slot = HashSlot.of(key);
+        Dict d = slots[slot];
+        if (d == null) return false;
+        int i = d.find(key);
+        if (i < 0) return false;
+        if (d.expires != null && isExpired(d.expires[i])) {
+            expireAt(d, i);
+            return false;
+        }
+        if (dst.exists(key)) return false;
+        Object val = d.vals[i];
+        int stamp = d.lru[i];
+        long when = d.expireAt(i);
+        removeAt(slot, d, i);
+        dst.adopt(key, val, stamp, when);
+        return true;
+    }
+
+    /** Inserts an absent key with existing access information and expiry (rename/move). */
+    private void adopt(byte[] key, Object val, int stamp, long when) {
+        int slot = HashSlot.of(key);
+        if (keyspace.snapshotting) keyspace.beforeWrite(this, slot, key);
+        Dict d = slots[slot];
+        if (d == null) slots[slot] = d = new Dict();
+        int i = d.insert(key, val, stamp);
+        size++;
+        if (when != NO_EXPIRE) {
+            d.setExpire(i, when);
+            expiring++;
+        }
     }
 
     /** Replaces the value of an existing, live key in place (keeps TTL). Returns false if absent. */
@@ -185,25 +273,6 @@ public final class Db {
         return e;
     }
 
-    /**
-     * The stored expiry of key (unix ms), {@link #NO_EXPIRE}, or -2 if absent, without expiring
-     * it: propagation reads back what a command has just written, even a time already past.
-     */
-    public long rawExpire(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
-        if (d == null) return -2;
-        int i = d.find(key);
-        return i < 0 ? -2 : d.expireAt(i);
-    }
-
-    /** The stored value of key, expired or not, without side effects (null if absent). */
-    public Object rawValue(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
-        if (d == null) return null;
-        int i = d.find(key);
-        return i < 0 ? null : d.vals[i];
-    }
-
     /** Sets the absolute expiry (unix ms) of an existing key; false if absent. */
     public boolean setExpire(byte[] key, long whenMs) {
         Dict d = slots[HashSlot.of(key)];
@@ -212,8 +281,11 @@ public final class Db {
         if (i < 0) return false;
         if (keyspace.snapshotting) keyspace.beforeWrite(this, HashSlot.of(key), key);
         long old = d.expireAt(i);
-        if (old == NO_EXPIRE) expiring++;
         d.setExpire(i, whenMs);
+        // NO_EXPIRE (-1, a time in 1969) can arrive here on a replica or while loading, where
+        // past times are stored: it then means "no TTL", and the counters must agree.
+        if (old == NO_EXPIRE && whenMs != NO_EXPIRE) expiring++;
+        else if (old != NO_EXPIRE && whenMs == NO_EXPIRE) expiring--;
         return true;
     }
 
@@ -334,16 +406,94 @@ public final class Db {
         return out;
     }
 
+    /**
+     * One SCAN step. The cursor is a slot number: this appends every key (expired ones included:
+     * the caller filters them, deleting as it goes) of whole slots from {@code cursor} on, until
+     * at least {@code count} keys are collected, and returns the slot to continue from, or 0 when
+     * no slot with keys remains. Because a key never changes slot and slots are visited in order,
+     * a full iteration returns every key that exists from its start to its end, whatever is
+     * written in between, and returns no key twice. A cursor outside 0..16383 ends the scan.
+     */
+    public long scan(long cursor, long count, List<byte[]> out) {
+        if (cursor < 0 || cursor >= HashSlot.SLOTS) return 0;
+        int s = (int) cursor;
+        long taken = 0;
+        while (s < HashSlot.SLOTS && taken < count) {
+            Dict d = slots[s++];
+            if (d == null) continue;
+            for (byte[] k : d.keys) {
+                if (k != null) { out.add(k); taken++; }
+            }
+        }
+        int next = s < HashSlot.SLOTS ? nextNonEmptySlot(s) : -1;
+        return next < 0 ? 0 : next;
+    }
+
+    /**
+     * Deletes key if it exists and its time has passed (Redis's expireIfNeeded); true if it did.
+     * An absent key is not "expired".
+     */
+    public boolean expireIfNeeded(byte[] key) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null) return false;
+        int i = d.find(key);
+        if (i < 0 || d.expires == null || !isExpired(d.expires[i])) return false;
+        expireAt(d, i);
+        return true;
+    }
+
+    /**
+     * Checks the structural invariants (for tests): every key sits in the table of its hash
+     * slot and is reachable by lookup, per-slot and total key and TTL counts agree with the
+     * tables, TTLs exist only for present keys, no empty table is kept.
+     */
+    void verify() {
+        long keys = 0, ttls = 0;
+        for (int slot = 0; slot < HashSlot.SLOTS; slot++) {
+            Dict d = slots[slot];
+            if (d == null) continue;
+            int n = 0, e = 0;
+            for (int i = 0; i < d.capacity(); i++) {
+                byte[] k = d.keys[i];
+                if (k == null) {
+                    check(d.vals[i] == null, "value without key in slot " + slot);
+                    check(d.expires == null || d.expires[i] == NO_EXPIRE, "TTL without key in slot " + slot);
+                    continue;
+                }
+                n++;
+                check(HashSlot.of(k) == slot, "key in the wrong slot " + slot);
+                check(d.find(k) == i, "key not reachable by lookup in slot " + slot);
+                check(d.vals[i] != null, "key without value in slot " + slot);
+                if (d.expires != null && d.expires[i] != NO_EXPIRE) e++;
+            }
+            check(n > 0, "empty table kept for slot " + slot);
+            check(n == d.size, "slot " + slot + " counts " + d.size + " keys, holds " + n);
+            check(e == d.expiring, "slot " + slot + " counts " + d.expiring + " TTLs, holds " + e);
+            check(d.size * 4 <= d.capacity() * 3, "slot " + slot + " over its load factor");
+            keys += n;
+            ttls += e;
+        }
+        check(keys == size, "db counts " + size + " keys, holds " + keys);
+        check(ttls == expiring, "db counts " + expiring + " TTLs, holds " + ttls);
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) throw new IllegalStateException(what);
+    }
+
     /** The next slot at or after {@code from} that holds keys, or -1. */
     public int nextNonEmptySlot(int from) {
         for (int s = from; s < HashSlot.SLOTS; s++) if (slots[s] != null) return s;
         return -1;
     }
 
-    /** A random live key, or null when the database is empty. */
+    /**
+     * A random live key, or null when the database is empty. Expired keys met on the way are
+     * deleted, so every round either answers or shrinks the database.
+     */
     public byte[] randomKey() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        for (int attempt = 0; attempt < 100 && size > 0; attempt++) {
+        while (size > 0) {
             int start = r.nextInt(HashSlot.SLOTS);
             int s = nextNonEmptySlot(start);
             if (s < 0) s = nextNonEmptySlot(0);

@@ -1,8 +1,16 @@
 package io.vermilion.keyspace;
 
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+
 /**
  * All databases of a node, plus the clocks and counters they share. Owned by the node's command
  * thread; nothing here is synchronized.
+ *
+ * <p>Each key carries one int of access information (Redis's 24-bit {@code lru} field, widened):
+ * under an LRU (or non-LFU) maxmemory policy it is the last access time in seconds; under an
+ * LFU policy it is Redis's packed {@code (minutes << 8) | logarithmic counter}. Like Redis, the
+ * meaning switches with the policy and old values are simply reinterpreted.
  */
 public final class Keyspace {
     /** Hears of keys deleted by expiry (for AOF/replica propagation and keyspace events). */
@@ -17,8 +25,12 @@ public final class Keyspace {
         public long keyspaceMisses;
     }
 
+    /** Counter value of a new key under LFU (Redis's LFU_INIT_VAL), so it is not evicted at once. */
+    static final int LFU_INIT_VAL = 5;
+
     private final Db[] dbs;
     private final Stats stats = new Stats();
+    private final LongSupplier clock;
     private KeyListener listener;
     private final java.util.List<KeyListener> extraListeners = new java.util.ArrayList<>();
     private boolean activeExpireEnabled = true;
@@ -27,8 +39,17 @@ public final class Keyspace {
     // every change before it happens. The flag keeps the no-snapshot path to one field read.
     private final java.util.List<Snapshot> snapshots = new java.util.ArrayList<>();
     boolean snapshotting;
+    private boolean lfu;
+    private int lfuLogFactor = 10;
+    private int lfuDecayTime = 1;
 
     public Keyspace(int databases) {
+        this(databases, System::currentTimeMillis);
+    }
+
+    /** With an explicit wall clock in unix ms (tests drive expiry with it). */
+    public Keyspace(int databases, LongSupplier clock) {
+        this.clock = clock;
         dbs = new Db[databases];
         for (int i = 0; i < databases; i++) dbs[i] = new Db(i, this);
     }
@@ -43,10 +64,10 @@ public final class Keyspace {
     public void addListener(KeyListener l) { extraListeners.add(l); }
 
     /** Wall clock in unix milliseconds, as Redis's mstime(). */
-    public long now() { return System.currentTimeMillis(); }
+    public long now() { return clock.getAsLong(); }
 
     /** Access clock in seconds, the resolution of OBJECT IDLETIME. */
-    int lruClock() { return (int) (System.currentTimeMillis() / 1000); }
+    int lruClock() { return (int) (now() / 1000); }
 
     public boolean activeExpireEnabled() { return activeExpireEnabled; }
     public void activeExpireEnabled(boolean on) { activeExpireEnabled = on; }
@@ -54,12 +75,66 @@ public final class Keyspace {
     public boolean expiryEnabled() { return expiryEnabled; }
     public void expiryEnabled(boolean on) { expiryEnabled = on; }
 
+    // ---------------------------------------------------------------- access tracking (LRU / LFU)
+
+    /** True under volatile-lfu / allkeys-lfu: keys then track access frequency, not time. */
+    public boolean lfu() { return lfu; }
+
+    /** Follows maxmemory-policy, lfu-log-factor and lfu-decay-time. */
+    public void accessTracking(boolean lfuPolicy, int logFactor, int decayTime) {
+        this.lfu = lfuPolicy;
+        this.lfuLogFactor = logFactor;
+        this.lfuDecayTime = decayTime;
+    }
+
+    private int lfuMinutes() {
+        return (int) ((now() / 60_000) & 0xFFFF);
+    }
+
+    /** An LFU access stamp with the given counter, as of now. */
+    int lfuStamp(int counter) {
+        return (lfuMinutes() << 8) | counter;
+    }
+
+    /** Access information of a newly created value. */
+    int newStamp() {
+        return lfu ? (lfuMinutes() << 8) | LFU_INIT_VAL : lruClock();
+    }
+
+    /** Access information after one more access (Redis's updateLFU, or the LRU clock). */
+    int touched(int stamp) {
+        if (!lfu) return lruClock();
+        int counter = lfuDecayed(stamp);
+        if (counter < 255) {
+            // Logarithmic counter: the higher it already is, the less likely an access bumps it.
+            double base = Math.max(0, counter - LFU_INIT_VAL);
+            double p = 1.0 / (base * lfuLogFactor + 1);
+            if (ThreadLocalRandom.current().nextDouble() < p) counter++;
+        }
+        return (lfuMinutes() << 8) | counter;
+    }
+
+    /** The LFU counter of a stamp after decay for the minutes elapsed (Redis's LFUDecrAndReturn). */
+    int lfuDecayed(int stamp) {
+        int last = (stamp >>> 8) & 0xFFFF;
+        int counter = stamp & 0xFF;
+        int now = lfuMinutes();
+        int elapsed = now >= last ? now - last : 65535 - last + now;
+        int periods = lfuDecayTime > 0 ? elapsed / lfuDecayTime : 0;
+        return Math.max(0, counter - periods);
+    }
+
+    /** Seconds since the access recorded in an LRU stamp. */
+    long idleSeconds(int stamp) {
+        return Math.max(0, lruClock() - stamp);
+    }
+
     void keyExpired(Db db, byte[] key) {
         if (listener != null) listener.expired(db, key);
         for (int i = 0; i < extraListeners.size(); i++) extraListeners.get(i).expired(db, key);
     }
 
-    /** SWAPDB a b. */
+    /** SWAPDB a b (both indexes valid). */
     public void swap(int a, int b) {
         if (a == b) return;
         for (Snapshot s : snapshots) s.swapped(a, b);

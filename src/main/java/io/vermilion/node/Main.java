@@ -65,7 +65,7 @@ public final class Main {
         });
         try {
             node.start();
-        } catch (io.vermilion.persistence.DataLoadException e) {
+        } catch (io.vermilion.persistence.DataLoadException | io.vermilion.cluster.runtime.ClusterStartupException e) {
             node.server().log().warning(e.getMessage());
             System.exit(1);
             return;

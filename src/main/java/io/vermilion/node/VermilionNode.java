@@ -1,6 +1,10 @@
 package io.vermilion.node;
 
+import io.vermilion.cluster.runtime.ClusterCommands;
+import io.vermilion.cluster.runtime.ClusterRouter;
+import io.vermilion.cluster.runtime.ClusterState;
 import io.vermilion.commands.ConnectionCommands;
+import io.vermilion.commands.KeyCommands;
 import io.vermilion.commands.PersistenceCommands;
 import io.vermilion.commands.ServerCommands;
 import io.vermilion.commands.StringCommands;
@@ -26,35 +30,74 @@ public final class VermilionNode implements AutoCloseable {
     private final NetServer net;
     private final Persistence persistence;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Cluster mode state (cluster-enabled yes), else null. */
+    private final ClusterState cluster;
     private volatile boolean closed;
 
     public VermilionNode(Config config) {
         this.config = config;
         Keyspace keyspace = new Keyspace(config.getInt("databases"));
         this.server = new Server(config, keyspace);
+        trackAccess(config, keyspace);
         this.persistence = new Persistence(server);
         registerCommands(server.commands());
         this.net = new NetServer("vermilion-" + config.getInt("port"));
         server.loop(net.loop());
+        if (server.clusterEnabled()) {
+            cluster = new ClusterState(server);
+            server.router(new ClusterRouter(cluster));
+        } else {
+            cluster = null;
+        }
     }
 
     /** Every command family, in one list: adding a family is one line here. */
     static void registerCommands(CommandTable t) {
         ConnectionCommands.register(t);
         StringCommands.register(t);
+        KeyCommands.register(t);
         ServerCommands.register(t);
         PersistenceCommands.register(t);
+        ClusterCommands.register(t);
+        // Until the server family has INFO: redis-cli --cluster needs cluster_enabled and the keyspace.
+        ClusterCommands.registerInfoIfMissing(t);
+    }
+
+    /**
+     * Keys record their last access time, or under an LFU maxmemory-policy an access frequency
+     * counter (OBJECT IDLETIME / FREQ, eviction): follow the policy and the LFU tuning knobs.
+     */
+    private static void trackAccess(Config config, Keyspace keyspace) {
+        Runnable apply = () -> keyspace.accessTracking(config.get("maxmemory-policy").endsWith("-lfu"),
+                config.getInt("lfu-log-factor"), config.getInt("lfu-decay-time"));
+        apply.run();
+        for (String name : List.of("maxmemory-policy", "lfu-log-factor", "lfu-decay-time")) {
+            config.addListener(name, v -> apply.run());
+        }
     }
 
     public Server server() { return server; }
     public Config config() { return config; }
     public Persistence persistence() { return persistence; }
+    /** The cluster state in cluster mode, else null. */
+    public ClusterState cluster() { return cluster; }
 
     /** Binds the port and starts the timers. */
     public VermilionNode start() throws Exception {
         server.log().level(config.get("loglevel"));
         loadData();
         List<String> binds = Arrays.asList(config.get("bind").trim().split("\\s+"));
+        if (cluster != null) {
+            // As Redis: lock and load nodes.conf and bind the bus port before serving clients.
+            try {
+                cluster.init();
+                cluster.start(server.loop(), binds, config.getInt("port"));
+            } catch (Exception e) {
+                cluster.close();
+                net.close();
+                throw e;
+            }
+        }
         net.listen(server, binds, config.getInt("port"), config.getInt("tcp-backlog"));
         server.tcpPort(net.boundPort());
         server.log().notice("Network transport: " + (net.nativeTransport() ? "native epoll" : "NIO"));
@@ -116,6 +159,7 @@ public final class VermilionNode implements AutoCloseable {
     }
 
     private void doClose() {
+        if (cluster != null) cluster.close();
         net.close();
         // The event loop has ended: nothing else touches persistence state now.
         persistence.close();

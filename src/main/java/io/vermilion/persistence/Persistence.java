@@ -57,7 +57,6 @@ public final class Persistence implements PersistenceInfo {
         this.config = server.config();
         this.log = server.log();
         server.persistence(this);
-        server.rewriter(new PropagationRewriter());
         this.aof = new Aof(this);
     }
 

@@ -96,6 +96,7 @@ public final class RdbLoader implements RdbHandler {
         }
         if (expireAtMs != -1) db.setExpire(key, expireAtMs);
         if (idleSec >= 0) db.setIdle(key, idleSec);
+        if (freq >= 0) db.setFrequency(key, freq);
         loaded++;
     }
 }

@@ -36,6 +36,7 @@ public final class Client {
     boolean readonly;          // cluster READONLY
     boolean asking;            // cluster ASKING for the next command
     io.netty.buffer.ByteBuf out; // this batch's real reply buffer
+    byte[][] propagateAs;      // set by the running command to replace what AOF/replicas receive
 
     Client(long id, Server server, Channel channel, Reply reply) {
         this.id = id;
@@ -74,6 +75,13 @@ public final class Client {
         dbIndex = index;
         db = server.keyspace().db(index);
     }
+
+    /**
+     * Makes AOF and replicas receive {@code argv} instead of the running request, as Redis's
+     * rewriteClientCommandVector: EXPIRE is propagated as PEXPIREAT with an absolute time (so a
+     * replay later does not extend the TTL), an EXPIRE in the past as DEL.
+     */
+    public void propagateAs(byte[]... argv) { propagateAs = argv; }
 
     /** Ends this connection once pending replies are written (QUIT, protocol errors). */
     public void closeAfterReply() { closeAfterReply = true; }

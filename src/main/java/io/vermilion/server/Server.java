@@ -35,15 +35,6 @@ public final class Server {
     }
 
     /**
-     * Turns an executed write command into the form it is propagated in (Redis's
-     * rewriteClientCommandVector: relative TTLs as absolute PXAT/PEXPIREAT, GETDEL as DEL,
-     * INCRBYFLOAT as SET ... KEEPTTL). Runs after the handler, so it may read the keyspace.
-     */
-    public interface CommandRewriter {
-        byte[][] rewrite(Client c, CommandSpec spec, byte[][] argv);
-    }
-
-    /**
      * Holds client replies back until the writes they acknowledge are durable as configured
      * (appendfsync): replies are flushed to sockets only after {@link #sync}.
      */
@@ -86,7 +77,6 @@ public final class Server {
     private final Map<String, Long> errorStats = new java.util.TreeMap<>();
     private final io.vermilion.util.Log log = new io.vermilion.util.Log();
     private PersistenceInfo persistence = PersistenceInfo.NONE;
-    private CommandRewriter rewriter;
     private ReplyBarrier barrier;
     private final Set<io.netty.channel.ChannelHandlerContext> heldReplies = new LinkedHashSet<>();
     private boolean releaseScheduled;
@@ -146,7 +136,6 @@ public final class Server {
     public void router(Router r) { router = r; }
     public void addPropagator(Propagator p) { propagators.add(p); }
     public void removePropagator(Propagator p) { propagators.remove(p); }
-    public void rewriter(CommandRewriter r) { rewriter = r; }
     public void replyBarrier(ReplyBarrier b) { barrier = b; }
 
     /** Sends a command to every propagator (AOF, replicas), e.g. a DEL for an expired key. */
@@ -288,7 +277,10 @@ public final class Server {
         long errorsBefore = stats.errorReplies;
         long dirtyBefore = dirty;
         long t0 = System.nanoTime();
+        c.propagateAs = null;
         spec.handler.execute(c, argv);
+        byte[][] propagated = c.propagateAs != null ? c.propagateAs : argv;
+        c.propagateAs = null;
         long usec = (System.nanoTime() - t0) / 1000;
         c.asking = c.asking && spec.name.equals("asking");
         spec.calls++;
@@ -296,8 +288,7 @@ public final class Server {
         stats.commandsProcessed++;
         if (stats.errorReplies != errorsBefore) spec.failedCalls++;
         if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
-            byte[][] out = rewriter == null ? argv : rewriter.rewrite(c, spec, argv);
-            if (out != null) propagate(c.dbIndex(), out);
+            propagate(c.dbIndex(), propagated);
         }
         if (slowlogSlowerThan >= 0 && usec >= slowlogSlowerThan && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {
             slowlog.add(argv, usec, c.addr(), c.name, slowlogMaxLen);

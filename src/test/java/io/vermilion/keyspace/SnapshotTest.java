@@ -81,7 +81,12 @@ class SnapshotTest {
                 for (int j = r.nextInt(30); j > 0; j--, ops++) mutate(ks, keys, r, far);
             }
             snap.close();
-            assertThat(got).as("seed %d after %d ops", seed, ops).isEqualTo(expected);
+            if (!got.equals(expected)) {
+                StringBuilder diff = new StringBuilder();
+                for (String k : expected.keySet()) if (!expected.get(k).equals(got.get(k))) diff.append(k).append(": expected ").append(expected.get(k)).append(" got ").append(got.get(k)).append('\n');
+                for (String k : got.keySet()) if (!expected.containsKey(k)) diff.append(k).append(": unexpected ").append(got.get(k)).append('\n');
+                throw new AssertionError("seed " + seed + " after " + ops + " ops:\n" + diff);
+            }
             assertThat(ks.snapshotting).isFalse();
         }
     }
@@ -94,7 +99,9 @@ class SnapshotTest {
             case 1: d.flushSlot(io.vermilion.util.HashSlot.of(k)); break;
             case 2: case 3: ks.swap(r.nextInt(DBS), r.nextInt(DBS)); break;
             default:
-                int op = r.nextInt(7);
+                int op = r.nextInt(9);
+                if (op == 7) { d.rename(k, keys.get(r.nextInt(keys.size()))); break; }
+                if (op == 8) { d.moveTo(k, ks.db(r.nextInt(DBS))); break; }
                 if (op == 0) d.put(k, b("new" + r.nextInt()), r.nextBoolean());
                 else if (op == 1) d.delete(k);
                 else if (op == 2) d.setExpire(k, far + r.nextInt(5000));
