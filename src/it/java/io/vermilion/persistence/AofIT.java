@@ -273,7 +273,9 @@ class AofIT {
             List<byte[]> cmd = new ArrayList<>();
             cmd.add(b("MGET"));
             for (String k : part) cmd.add(b(k));
-            Reply.Array got = (Reply.Array) c.call(cmd);
+            Reply reply = c.call(cmd);
+            assertThat(reply.isError()).as("MGET: %s", reply).isFalse();
+            Reply.Array got = (Reply.Array) reply;
             for (int j = 0; j < part.size(); j++) {
                 assertThat(got.get(j).isNull()).as("acknowledged %s lost", part.get(j)).isFalse();
                 assertThat(got.get(j).asString()).isEqualTo(acked.get(part.get(j)));
