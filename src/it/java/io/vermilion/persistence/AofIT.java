@@ -46,7 +46,7 @@ class AofIT {
     }
 
     private static ServerProcess start(Kind kind, Path dir, String... args) throws IOException {
-        return ServerProcess.start(kind, Ports.free(), dir, null, List.of(args));
+        return Servers.start(kind, dir, args);
     }
 
     private static String[] concat(String[] a, String... b) {
@@ -167,7 +167,7 @@ class AofIT {
         for (String preamble : new String[] {"yes", "no"}) {
             Path src;
             Map<String, String> expected;
-            try (ServerProcess r = ServerProcess.redis("--appendonly", "yes", "--appendfsync", "always",
+            try (ServerProcess r = Servers.redis("--appendonly", "yes", "--appendfsync", "always",
                     "--aof-use-rdb-preamble", preamble); RespConnection c = connect(r)) {
                 src = r.dir();
                 // A plain (non-preamble) base writes TTLs as PEXPIREAT, a command of the keys family:

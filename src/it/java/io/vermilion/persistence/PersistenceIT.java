@@ -40,11 +40,11 @@ class PersistenceIT {
     }
 
     private static ServerProcess vermilionIn(Path dir, String... args) throws IOException {
-        return ServerProcess.start(Kind.VERMILION, Ports.free(), dir, null, List.of(args));
+        return Servers.start(Kind.VERMILION, dir, args);
     }
 
     private static ServerProcess redisIn(Path dir, String... args) throws IOException {
-        return ServerProcess.start(Kind.REDIS, Ports.free(), dir, null, List.of(args));
+        return Servers.start(Kind.REDIS, dir, args);
     }
 
     private static Map<String, String> expected(List<Spec> data) {
@@ -75,7 +75,7 @@ class PersistenceIT {
     void saveKillRestartAndExchangeWithRedis() throws Exception {
         List<Spec> data = new ArrayList<>(RdbInteropIT.dataset());
         Path dir;
-        try (ServerProcess v = ServerProcess.vermilion(); RespConnection c = connect(v)) {
+        try (ServerProcess v = Servers.vermilion(); RespConnection c = connect(v)) {
             dir = v.dir();
             write(c, data);
             // values built in place (Sds) persist like any string
@@ -117,7 +117,7 @@ class PersistenceIT {
     void loadsWhatRedisSaved() throws Exception {
         List<Spec> data = RdbInteropIT.dataset();
         Path dir = Files.createTempDirectory("vermilion-it-fromredis-");
-        try (ServerProcess r = ServerProcess.redis(); RespConnection c = connect(r)) {
+        try (ServerProcess r = Servers.redis(); RespConnection c = connect(r)) {
             write(c, data);
             c.callChecked("SET", "short-lived", "x", "PX", "1");
             assertThat(c.call("SAVE")).isEqualTo(Reply.OK);
@@ -136,7 +136,7 @@ class PersistenceIT {
     void bgsaveWritesThePointInTimeWhileServingWrites() throws Exception {
         int n = 20_000;
         // rdb-key-save-delay slows the writer down (per key) so that writes overlap the save.
-        try (ServerProcess v = ServerProcess.vermilion("--rdb-key-save-delay", "150"); RespConnection c = connect(v)) {
+        try (ServerProcess v = Servers.vermilion("--rdb-key-save-delay", "150"); RespConnection c = connect(v)) {
             Path file = v.dir().resolve("dump.rdb");
             Map<String, String> t0 = new TreeMap<>();
             for (int i = 0; i < n; i++) {
@@ -224,7 +224,7 @@ class PersistenceIT {
     void refusesToStartOnBadFiles() throws Exception {
         Path good = Files.createTempDirectory("vermilion-it-goodrdb-").resolve("dump.rdb");
         Path withHash = Files.createTempDirectory("vermilion-it-hashrdb-").resolve("dump.rdb");
-        try (ServerProcess r = ServerProcess.redis(); RespConnection c = connect(r)) {
+        try (ServerProcess r = Servers.redis(); RespConnection c = connect(r)) {
             write(c, RdbInteropIT.dataset());
             c.callChecked("SAVE");
             Files.copy(r.dir().resolve("dump.rdb"), good);

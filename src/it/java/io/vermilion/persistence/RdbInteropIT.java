@@ -79,7 +79,7 @@ class RdbInteropIT {
     void loadsWhatRedisSaves() throws Exception {
         List<Spec> data = dataset();
         Map<String, byte[]> dumps = new HashMap<>();
-        try (ServerProcess redis = ServerProcess.redis(); RespConnection c = connect(redis)) {
+        try (ServerProcess redis = Servers.redis(); RespConnection c = connect(redis)) {
             for (Spec s : data) {
                 c.select(s.db());
                 if (s.expireAtMs() >= 0) c.callChecked(b("SET"), s.key(), s.value(), b("PXAT"), b(Long.toString(s.expireAtMs())));
@@ -149,8 +149,8 @@ class RdbInteropIT {
                 w.eof();
                 sink.sync();
             }
-            try (ServerProcess redis = ServerProcess.start(ServerProcess.Kind.REDIS, Ports.free(), dir, null,
-                    List.of("--dbfilename", "ours.rdb")); RespConnection c = connect(redis)) {
+            try (ServerProcess redis = Servers.start(ServerProcess.Kind.REDIS, dir, "--dbfilename", "ours.rdb");
+                 RespConnection c = connect(redis)) {
                 for (int db : new int[] {0, 3, 15}) {
                     c.select(db);
                     assertThat(c.call("DBSIZE").asLong()).isEqualTo(data.stream().filter(s -> s.db() == db).count());
@@ -169,7 +169,7 @@ class RdbInteropIT {
     @Test
     void redisRestoresOurDumpsAndSavesEquivalentFiles() throws Exception {
         List<Spec> data = dataset();
-        try (ServerProcess redis = ServerProcess.redis(); RespConnection c = connect(redis)) {
+        try (ServerProcess redis = Servers.redis(); RespConnection c = connect(redis)) {
             for (Spec s : data) {
                 c.select(s.db());
                 byte[] payload = DumpPayload.create(s.value(), ValueCodec.STRINGS, true);

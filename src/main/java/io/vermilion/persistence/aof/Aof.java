@@ -37,9 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The append-only file, as Redis 7.0 keeps it: a directory ({@code appenddirname}) holding a base
  * file (an RDB image, or commands without the RDB preamble), incremental files of commands in
- * RESP, and the manifest that lists them. Write commands (in their propagated form, see
- * {@link io.vermilion.persistence.PropagationRewriter}) are appended with a SELECT whenever the
- * database changes; deletions by expiry arrive as DEL.
+ * RESP, and the manifest that lists them. Write commands (in their propagated form, as set by
+ * {@code Client.propagateAs}) are appended with a SELECT whenever the database changes; deletions
+ * by expiry arrive as DEL.
  *
  * <p>Durability: every command is buffered, and before any client reply leaves the node the
  * buffer is written — and with {@code appendfsync always} fsynced — once for all replies of that
