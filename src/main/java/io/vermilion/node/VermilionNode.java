@@ -1,6 +1,11 @@
 package io.vermilion.node;
 
+import io.vermilion.commands.ClientCommands;
+import io.vermilion.commands.CommandCommands;
+import io.vermilion.commands.ConfigCommands;
 import io.vermilion.commands.ConnectionCommands;
+import io.vermilion.commands.InfoCommand;
+import io.vermilion.commands.LatencyCommands;
 import io.vermilion.commands.ServerCommands;
 import io.vermilion.commands.StringCommands;
 import io.vermilion.config.Config;
@@ -36,8 +41,13 @@ public final class VermilionNode implements AutoCloseable {
     /** Every command family, in one list: adding a family is one line here. */
     static void registerCommands(CommandTable t) {
         ConnectionCommands.register(t);
+        ClientCommands.register(t);
         StringCommands.register(t);
         ServerCommands.register(t);
+        InfoCommand.register(t);
+        ConfigCommands.register(t);
+        CommandCommands.register(t);
+        LatencyCommands.register(t);
     }
 
     public Server server() { return server; }
@@ -46,12 +56,24 @@ public final class VermilionNode implements AutoCloseable {
     /** Binds the port and starts the timers. */
     public VermilionNode start() throws Exception {
         server.log().level(config.get("loglevel"));
+        config.addListener("loglevel", v -> server.log().level(v));
         List<String> binds = Arrays.asList(config.get("bind").trim().split("\\s+"));
         net.listen(server, binds, config.getInt("port"), config.getInt("tcp-backlog"));
         server.tcpPort(net.boundPort());
-        int hz = Math.max(1, Math.min(500, config.getInt("hz")));
-        server.loop().scheduleAtFixedRate(this::cron, 1000 / hz, 1000 / hz, TimeUnit.MILLISECONDS);
+        server.multiplexingApi(net.nativeTransport() ? "epoll" : "java nio");
+        scheduleCron(config.getInt("hz"));
+        // CONFIG SET hz changes the cron frequency at once, as in Redis.
+        config.addListener("hz", v -> server.loop().execute(() -> scheduleCron(Integer.parseInt(v))));
         return this;
+    }
+
+    private java.util.concurrent.ScheduledFuture<?> cronTask;
+    private long lastMetricsSampleMs;
+
+    private void scheduleCron(int configuredHz) {
+        if (cronTask != null) cronTask.cancel(false);
+        int hz = Math.max(1, Math.min(500, configuredHz));
+        cronTask = server.loop().scheduleAtFixedRate(this::cron, 1000 / hz, 1000 / hz, TimeUnit.MILLISECONDS);
     }
 
     public int port() { return server.tcpPort(); }
@@ -59,6 +81,13 @@ public final class VermilionNode implements AutoCloseable {
     /** Periodic work on the command thread (Redis's serverCron): active expiry, client timeouts. */
     private void cron() {
         try {
+            long nowMs = System.currentTimeMillis();
+            if (nowMs - lastMetricsSampleMs >= 100) {
+                // INFO's instantaneous_* figures are sampled every 100 ms, whatever hz is.
+                server.metrics().sample(server.stats(), nowMs);
+                server.notePeakMemory(Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+                lastMetricsSampleMs = nowMs;
+            }
             long deadline = System.nanoTime() + 2_500_000; // at most 25% of a 10 Hz tick
             while (server.keyspace().activeExpireCycle(1000) > 100 && System.nanoTime() < deadline) {
                 // keep going while many keys are expiring
