@@ -64,8 +64,9 @@ final class DebugCommand {
             c.server().log().warning("DEBUG LOG: " + Args.latin1(argv[2]));
             c.reply().ok();
         } else if (Args.is(sub, "error") && argc == 3) {
-            // The argument is the whole error line, code included.
-            Args.error(c, Args.latin1(argv[2]));
+            // The argument is the whole error line, code included; like Redis, it is written as
+            // raw protocol and so not counted in errorstats.
+            c.reply().error(Args.latin1(argv[2]));
         } else if (Args.is(sub, "populate") && argc >= 3 && argc <= 5) {
             populate(c, argv);
         } else if (Args.is(sub, "protocol") && argc == 3) {

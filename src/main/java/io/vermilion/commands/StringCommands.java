@@ -28,9 +28,21 @@ public final class StringCommands {
                 .doc("string", "1.0.0", "Get the value of a key", "O(1)")
                 .handler(StringCommands::get));
         t.add(cmd("set", -3).flags(WRITE, DENYOOM).acl(STRING)
-                .key(KeySpec.flags("RW ACCESS UPDATE VARIABLE_FLAGS").index(1).range(0, 1, 0))
+                .key(KeySpec.flags("RW ACCESS UPDATE VARIABLE_FLAGS", "RW and ACCESS due to the optional `GET` argument")
+                        .index(1).range(0, 1, 0))
+                .keys(StringCommands::setKeys)
                 .doc("string", "1.0.0", "Set the string value of a key", "O(1)")
                 .handler(StringCommands::set));
+    }
+
+    /** SET's key flags depend on GET anywhere among the options (Redis's setGetKeys). */
+    static java.util.List<io.vermilion.server.CommandSpec.KeyRef> setKeys(byte[][] argv) {
+        for (int i = 3; i < argv.length; i++) {
+            if (Args.is(argv[i], "get")) {
+                return java.util.List.of(new io.vermilion.server.CommandSpec.KeyRef(1, java.util.List.of("RW", "ACCESS", "UPDATE")));
+            }
+        }
+        return java.util.List.of(new io.vermilion.server.CommandSpec.KeyRef(1, java.util.List.of("OW", "UPDATE")));
     }
 
     /** The string value of key for a read: null (nil reply already sent? no) if absent; WRONGTYPE replied → NOT_STRING. */

@@ -25,6 +25,14 @@ public final class RespTree {
     /** $len bytes */
     public record Bulk(byte[] value) implements Node {
         public String text() { return new String(value, StandardCharsets.UTF_8); }
+
+        @Override public boolean equals(Object o) {
+            return o instanceof Bulk b && java.util.Arrays.equals(value, b.value);
+        }
+
+        @Override public int hashCode() { return java.util.Arrays.hashCode(value); }
+
+        @Override public String toString() { return "Bulk[" + text() + "]"; }
     }
 
     /** :n */
