@@ -91,6 +91,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     pending = null;
                 } else {
                     int before = cumulation.readerIndex();
+                    parser.setUnauthenticated(!client.authenticated && server.authRequired);
                     try {
                         argv = parser.parse(cumulation);
                     } catch (ProtocolException e) {
