@@ -430,6 +430,43 @@ class ServerCommandsIT {
         }
     }
 
+    @Test
+    void configSetPortAndBindMoveTheListener() throws Exception {
+        try (ServerProcess p = ServerProcess.vermilion(); RespConnection c = connect(p);
+             java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int newPort = Ports.free();
+            assertThat(c.call("CONFIG", "SET", "port", Integer.toString(newPort)).toString()).isEqualTo(Reply.OK.toString());
+            assertThat(c.call("PING").asString()).isEqualTo("PONG"); // the existing connection stays
+            try (RespConnection moved = RespConnection.connect("127.0.0.1", newPort, 5000, 5000)) {
+                assertThat(infoMap(moved.call("INFO", "server").asString()).get("tcp_port")).isEqualTo(Integer.toString(newPort));
+            }
+            assertThat(refused(p.port())).isTrue();
+            Reply err = c.call("CONFIG", "SET", "port", Integer.toString(taken.getLocalPort()));
+            assertThat(((Reply.Error) err).text()).isEqualTo(
+                    "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.");
+            assertThat(c.call("CONFIG", "GET", "port").asList().get(1).asString()).isEqualTo(Integer.toString(newPort));
+            err = c.call("CONFIG", "SET", "bind", "10.255.255.1");
+            assertThat(((Reply.Error) err).text()).isEqualTo(
+                    "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.");
+            try (RespConnection again = RespConnection.connect("127.0.0.1", newPort, 5000, 5000)) {
+                assertThat(again.call("PING").asString()).isEqualTo("PONG"); // the old listener is back
+            }
+            assertThat(c.call("CONFIG", "SET", "bind", "127.0.0.1 -10.255.255.1").toString()).isEqualTo(Reply.OK.toString());
+            try (RespConnection again = RespConnection.connect("127.0.0.1", newPort, 5000, 5000)) {
+                assertThat(again.call("PING").asString()).isEqualTo("PONG");
+            }
+        }
+    }
+
+    private static boolean refused(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     // ------------------------------------------------------------------ SHUTDOWN, DEBUG
 
     @Test

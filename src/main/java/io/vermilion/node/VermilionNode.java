@@ -57,9 +57,28 @@ public final class VermilionNode implements AutoCloseable {
     public VermilionNode start() throws Exception {
         server.log().level(config.get("loglevel"));
         config.addListener("loglevel", v -> server.log().level(v));
-        List<String> binds = Arrays.asList(config.get("bind").trim().split("\\s+"));
-        net.listen(server, binds, config.getInt("port"), config.getInt("tcp-backlog"));
+        net.listen(server, bindAddresses(config.get("bind")), config.getInt("port"), config.getInt("tcp-backlog"));
         server.tcpPort(net.boundPort());
+        // CONFIG SET port / bind move the listeners at once; a failure vetoes the change.
+        config.addListener("port", v -> {
+            int port = Integer.parseInt(v);
+            if (port == net.boundPortSetting()) return;
+            if (!net.rebind(server, net.boundAddresses(), port)) {
+                server.log().warning("Failed applying new configuration. Possibly related to new port setting. "
+                        + "Restoring previous settings.");
+                throw new IllegalStateException("Unable to listen on this port. Check server logs.");
+            }
+            server.tcpPort(port);
+        });
+        config.addListener("bind", v -> {
+            List<String> addrs = bindAddresses(v);
+            if (addrs.equals(net.boundAddresses())) return;
+            if (!net.rebind(server, addrs, net.boundPortSetting())) {
+                server.log().warning("Failed applying new configuration. Possibly related to new bind setting. "
+                        + "Restoring previous settings.");
+                throw new IllegalStateException("Failed to bind to specified addresses.");
+            }
+        });
         server.multiplexingApi(net.nativeTransport() ? "epoll" : "java nio");
         scheduleCron(config.getInt("hz"));
         // CONFIG SET hz changes the cron frequency at once, as in Redis.
@@ -77,6 +96,12 @@ public final class VermilionNode implements AutoCloseable {
     }
 
     public int port() { return server.tcpPort(); }
+
+    /** The bind directive's addresses; none means Redis's default, every IPv4 and (optionally) IPv6 address. */
+    static List<String> bindAddresses(String bind) {
+        String b = bind.trim();
+        return b.isEmpty() ? List.of("*", "-::*") : Arrays.asList(b.split("\\s+"));
+    }
 
     /** Periodic work on the command thread (Redis's serverCron): active expiry, client timeouts. */
     private void cron() {
