@@ -184,7 +184,7 @@ public final class ConnectionCommands {
         r.bulk("mode");
         r.bulk(c.server().clusterEnabled() ? "cluster" : "standalone");
         r.bulk("role");
-        r.bulk(c.server().config().get("replicaof").isEmpty() ? "master" : "replica");
+        r.bulk(c.server().isReplica() ? "replica" : "master");
         r.bulk("modules");
         r.array(0);
     }

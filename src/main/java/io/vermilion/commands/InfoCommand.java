@@ -327,7 +327,7 @@ public final class InfoCommand {
     }
 
     private static void replication(Server srv, Map<String, String> f) {
-        f.put("role", "master");
+        f.put("role", srv.isReplica() ? "slave" : "master");
         f.put("connected_slaves", "0");
         f.put("master_failover_state", "no-failover");
         f.put("master_replid", srv.replId());

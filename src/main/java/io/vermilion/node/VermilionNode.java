@@ -114,13 +114,16 @@ public final class VermilionNode implements AutoCloseable {
                 lastMetricsSampleMs = nowMs;
             }
             long deadline = System.nanoTime() + 2_500_000; // at most 25% of a 10 Hz tick
-            while (server.keyspace().activeExpireCycle(1000) > 100 && System.nanoTime() < deadline) {
+            // While clients are paused the dataset must not change, so no active expiry (as Redis).
+            while (!server.paused() && server.keyspace().activeExpireCycle(1000) > 100 && System.nanoTime() < deadline) {
                 // keep going while many keys are expiring
             }
             long timeout = config.getLong("timeout");
             if (timeout > 0) {
                 long now = System.currentTimeMillis();
                 for (io.vermilion.server.Client c : List.copyOf(server.clients().values())) {
+                    // Monitors, subscribers and blocked clients wait legitimately: never timed out.
+                    if (c.isMonitor() || c.pubsub() || c.blocked()) continue;
                     if (now - clientLastInteraction(c) > timeout * 1000) c.kill();
                 }
             }

@@ -81,6 +81,7 @@ public final class Server {
     private final long startupMemory = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
     private long peakMemory;
     private String multiplexingApi = "epoll";
+    private boolean replica;
 
     public Server(Config config, Keyspace keyspace) {
         this.config = config;
@@ -140,6 +141,9 @@ public final class Server {
     public io.vermilion.util.Log log() { return log; }
     public boolean clusterEnabled() { return config.getBool("cluster-enabled"); }
     public boolean authRequired() { return authRequired; }
+    /** Whether this node replicates from a master (HELLO role, INFO role); set by replication. */
+    public boolean isReplica() { return replica; }
+    public void replica(boolean r) { replica = r; }
     public String replId() { return replId; }
     public long startupMemory() { return startupMemory; }
     public String multiplexingApi() { return multiplexingApi; }
