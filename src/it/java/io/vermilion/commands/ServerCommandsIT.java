@@ -182,6 +182,22 @@ class ServerCommandsIT {
     }
 
     @Test
+    void clientListCmdIsTheLastCommandLookedUp() throws Exception {
+        List<List<String>> r = both(p -> {
+            List<String> out = new ArrayList<>();
+            try (RespConnection a = connect(p); RespConnection b = connect(p)) {
+                long id = a.call("CLIENT", "ID").asLong();
+                for (String[] cmd : new String[][] {{"PING"}, {"NOSUCH"}, {"GET"}, {"CLIENT", "NOSUCH"}, {"CONFIG", "GET", "hz"}}) {
+                    a.call(cmd);
+                    out.add(field(b.call("CLIENT", "LIST", "ID", Long.toString(id)).asString(), "cmd"));
+                }
+            }
+            return out;
+        });
+        assertThat(r.get(1)).isEqualTo(r.get(0)).containsExactly("ping", "NULL", "get", "NULL", "config|get");
+    }
+
+    @Test
     void clientKillClosesOtherConnections() throws Exception {
         List<List<String>> r = both(p -> {
             List<String> out = new ArrayList<>();

@@ -13,6 +13,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.ServerChannel;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +24,12 @@ import java.util.concurrent.ThreadFactory;
  * clients: reads, runs commands, writes, and runs timers (server cron, cluster cron) — Redis's
  * model, so the keyspace needs no locks. Native epoll on Linux, NIO elsewhere.
  *
- * <p>The listening sockets live on a second, accept-only thread: accepted connections are handed
- * to the command thread at once, and the command thread can (re)bind listeners synchronously for
- * CONFIG SET port/bind without waiting on itself.
+ * <p>CONFIG SET port/bind rebinds from the command thread itself, which cannot wait for its own
+ * loop: the new listening sockets are bound synchronously with plain socket calls (so a failure is
+ * known at once, as in Redis) and only then wrapped in Netty channels registered on the loop.
  */
 public final class NetServer {
     private final EventLoopGroup group;
-    private final EventLoopGroup acceptGroup;
     private final Class<? extends ServerChannel> channelClass;
     private final List<Channel> listeners = new ArrayList<>();
     private ServerBootstrap bootstrap;
@@ -42,18 +42,11 @@ public final class NetServer {
             t.setDaemon(false);
             return t;
         };
-        ThreadFactory acceptTf = r -> {
-            Thread t = new Thread(r, threadName + "-accept");
-            t.setDaemon(true);
-            return t;
-        };
         if (Epoll.isAvailable()) {
             group = new EpollEventLoopGroup(1, tf);
-            acceptGroup = new EpollEventLoopGroup(1, acceptTf);
             channelClass = EpollServerSocketChannel.class;
         } else {
             group = new NioEventLoopGroup(1, tf);
-            acceptGroup = new NioEventLoopGroup(1, acceptTf);
             channelClass = NioServerSocketChannel.class;
         }
     }
@@ -66,9 +59,29 @@ public final class NetServer {
 
     /** Binds the client port on each address (redis "bind"). */
     public void listen(Server server, List<String> addresses, int port, int backlog) throws InterruptedException {
-        bootstrap = new ServerBootstrap()
-                .group(acceptGroup, group)
-                .channel(channelClass)
+        this.server = server;
+        this.backlog = backlog;
+        bootstrap = base().channel(channelClass);
+        for (String addr : addresses) {
+            boolean optional = addr.startsWith("-");
+            try {
+                listeners.add(bootstrap.bind(new InetSocketAddress(host(addr), port)).sync().channel());
+            } catch (Exception e) {
+                if (!optional) throw e;
+            }
+        }
+        boundAddresses = List.copyOf(addresses);
+        boundPort = port;
+    }
+
+    private int backlog;
+    private Server server;
+
+    /** Everything about the listeners but their channel type. */
+    private ServerBootstrap base() {
+        Server srv = server;
+        return new ServerBootstrap()
+                .group(group, group)
                 .option(ChannelOption.SO_BACKLOG, backlog)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -77,40 +90,69 @@ public final class NetServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ClientHandler(server));
+                        ch.pipeline().addLast(new ClientHandler(srv));
                     }
                 });
-        List<Channel> bound = bindAll(addresses, port, null);
-        listeners.addAll(bound);
-        boundAddresses = List.copyOf(addresses);
-        boundPort = port;
+    }
+
+    private static String host(String addr) {
+        String host = addr.startsWith("-") ? addr.substring(1) : addr;
+        if (host.equals("*")) return "0.0.0.0";
+        if (host.equals("::*")) return "::";
+        return host;
     }
 
     /**
-     * Binds every address ("-addr" is optional: failing to bind it is not an error). On a
-     * failure the channels bound so far are closed and the exception is thrown.
+     * Binds every address on the command thread ("-addr" is optional: failing to bind it is not
+     * an error). On a failure the sockets bound so far are closed and the exception is thrown.
      */
-    private List<Channel> bindAll(List<String> addresses, int port, Server server) throws InterruptedException {
+    private List<Channel> bindAll(List<String> addresses, int port, Server server) throws IOException {
         List<Channel> bound = new ArrayList<>();
         for (String addr : addresses) {
-            boolean optional = addr.startsWith("-");
-            String host = optional ? addr.substring(1) : addr;
-            if (host.equals("*")) host = "0.0.0.0";
-            else if (host.equals("::*")) host = "::";
+            String host = host(addr);
             try {
-                bound.add(bootstrap.bind(new InetSocketAddress(host, port)).sync().channel());
-            } catch (Exception e) {
-                if (server != null) {
-                    server.log().warning("Warning: Could not create server TCP listening socket " + host + ":" + port
-                            + ": bind: " + e.getMessage());
-                }
-                if (!optional) {
-                    for (Channel c : bound) c.close().syncUninterruptibly();
-                    throw e;
+                bound.add(boundChannel(new InetSocketAddress(host, port)));
+            } catch (IOException | RuntimeException e) {
+                server.log().warning("Warning: Could not create server TCP listening socket " + host + ":" + port
+                        + ": bind: " + e.getMessage());
+                if (!addr.startsWith("-")) {
+                    for (Channel c : bound) c.close();
+                    throw e instanceof IOException io ? io : new IOException(e);
                 }
             }
         }
         return bound;
+    }
+
+    /** A listening socket bound right now, wrapped in a channel registered on the loop. */
+    private Channel boundChannel(InetSocketAddress address) throws IOException {
+        Channel ch;
+        if (nativeTransport()) {
+            io.netty.channel.unix.Socket sock = io.netty.channel.unix.Socket.newSocketStream();
+            try {
+                sock.setReuseAddress(true);
+                sock.bind(address);
+                sock.listen(backlog);
+            } catch (IOException | RuntimeException e) {
+                sock.close();
+                throw e;
+            }
+            ch = new EpollServerSocketChannel(sock.intValue());
+        } else {
+            java.nio.channels.ServerSocketChannel jdk = java.nio.channels.ServerSocketChannel.open();
+            try {
+                jdk.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+                jdk.bind(address, backlog);
+            } catch (IOException | RuntimeException e) {
+                jdk.close();
+                throw e;
+            }
+            ch = new NioServerSocketChannel(jdk);
+        }
+        Channel prebound = ch;
+        // Registering from the loop itself completes at once; accepting starts with the channel.
+        base().channelFactory(() -> (ServerChannel) prebound).register();
+        return ch;
     }
 
     /**
@@ -120,7 +162,7 @@ public final class NetServer {
      */
     public boolean rebind(Server server, List<String> addresses, int port) {
         if (bootstrap == null) return true;
-        for (Channel c : listeners) c.close().syncUninterruptibly();
+        for (Channel c : listeners) c.close(); // on the loop: the sockets close at once
         listeners.clear();
         try {
             // Port 0 means no TCP listener at all, as in Redis.
@@ -153,7 +195,6 @@ public final class NetServer {
 
     public void close() {
         for (Channel c : listeners) c.close().syncUninterruptibly();
-        acceptGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -249,18 +249,21 @@ public final class Server {
         Reply r = c.reply;
         CommandSpec spec = commands.lookup(argv[0]);
         if (spec == null) {
+            c.lastCommand = "NULL"; // CLIENT LIST's cmd= names the last command looked up, as Redis
             rejectUnknown(c, argv);
             return true;
         }
         if (spec.isContainer() && argv.length >= 2) {
             CommandSpec sub = spec.subcommands.get(lower(argv[1]));
             if (sub == null) {
+                c.lastCommand = "NULL";
                 reject(c, spec, "ERR unknown subcommand '" + trunc(argv[1]) + "'. Try "
                         + spec.name.toUpperCase() + " HELP.");
                 return true;
             }
             spec = sub;
         }
+        c.lastCommand = spec.fullName;
         if ((spec.arity > 0 && argv.length != spec.arity) || argv.length < -spec.arity) {
             reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName + "' command");
             return true;
@@ -278,7 +281,6 @@ public final class Server {
             return true;
         }
         if (mustPause(spec) && !c.isInternal()) return false;
-        c.lastCommand = spec.fullName;
         c.redactedArgs = 0;
         long argvMem = 0;
         for (byte[] a : argv) argvMem += a.length;
