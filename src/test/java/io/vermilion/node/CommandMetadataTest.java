@@ -35,7 +35,9 @@ class CommandMetadataTest {
      */
     static final Set<String> NOT_PROVIDED = Set.of(
             "client|tracking",   // server-assisted client-side caching
-            "latency|graph");    // ASCII latency charts
+            "latency|graph",     // ASCII latency charts
+            "cluster|replicate", // replication is not built yet: unknown subcommand until it is
+            "cluster|failover");
 
     static Map<String, RespTree.Agg> reference;
     static CommandTable table;
