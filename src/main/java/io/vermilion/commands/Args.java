@@ -65,6 +65,48 @@ public final class Args {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * "unknown subcommand or wrong number of arguments" for a subcommand whose own argument
+     * checks failed (Redis's addReplySubcommandSyntaxError).
+     */
+    public static void subcommandSyntaxError(Client c, byte[][] argv) {
+        String sub = latin1(argv[1]);
+        if (sub.length() > 128) sub = sub.substring(0, 128);
+        error(c, "ERR unknown subcommand or wrong number of arguments for '" + sub + "'. Try "
+                + upper(argv[0]) + " HELP.");
+    }
+
+    /** A HELP reply as Redis's addReplyHelp: a header, the given lines, then HELP itself, as status replies. */
+    public static void help(Client c, byte[][] argv, String... lines) {
+        String cmd = upper(argv[0]);
+        c.reply().array(lines.length + 3);
+        c.reply().simple(cmd + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+        for (String l : lines) c.reply().simple(l);
+        c.reply().simple("HELP");
+        c.reply().simple("    Prints this help.");
+    }
+
+    /** ASCII upper case of an argument (as sdstoupper). */
+    public static String upper(byte[] b) {
+        char[] cs = new char[b.length];
+        for (int i = 0; i < b.length; i++) {
+            int ch = b[i] & 0xFF;
+            if (ch >= 'a' && ch <= 'z') ch -= 32;
+            cs[i] = (char) ch;
+        }
+        return new String(cs);
+    }
+
+    /** Parses a long within [min, max] or replies "ERR " + msg (Redis's getRangeLongFromObjectOrReply). */
+    public static Long rangeOrReply(Client c, byte[] arg, long min, long max, String msg) {
+        long[] v = new long[1];
+        if (!Numbers.parseLong(arg, v) || v[0] < min || v[0] > max) {
+            error(c, msg);
+            return null;
+        }
+        return v[0];
+    }
+
     /** Replies an error through the server so that it is counted in errorstats. */
     public static void error(Client c, String msg) {
         c.server().error(c, msg);

@@ -25,8 +25,9 @@ import io.vermilion.server.CommandTable;
 import io.vermilion.server.KeySpec;
 
 /**
- * Persistence commands: SAVE, BGSAVE, LASTSAVE, DUMP, RESTORE (and BGREWRITEAOF). The work is done
- * by {@link Persistence}; here are Redis's argument rules and reply texts.
+ * Persistence commands: SAVE, BGSAVE, BGREWRITEAOF, DUMP, RESTORE (LASTSAVE is in ServerCommands:
+ * it reads Server.lastSaveSec, which saves update). The work is done by {@link Persistence}; here
+ * are Redis's argument rules and reply texts.
  */
 public final class PersistenceCommands {
     private PersistenceCommands() {}
@@ -42,10 +43,6 @@ public final class PersistenceCommands {
         t.add(cmd("bgrewriteaof", 1).flags(CommandSpec.Flag.ADMIN, NOSCRIPT, NO_ASYNC_LOADING)
                 .doc("server", "1.0.0", "Asynchronously rewrite the append-only file", "O(1)")
                 .handler(PersistenceCommands::bgrewriteaof));
-        t.add(cmd("lastsave", 1).flags(LOADING, STALE, FAST).acl(ADMIN, DANGEROUS)
-                .tips("nondeterministic_output")
-                .doc("server", "1.0.0", "Get the UNIX time stamp of the last successful save to disk", "O(1)")
-                .handler((c, argv) -> c.reply().integer(c.server().lastSaveSec())));
         t.add(cmd("dump", 2).flags(READONLY).acl(KEYSPACE)
                 .tips("nondeterministic_output")
                 .key(KeySpec.flags("RO ACCESS").index(1).range(0, 1, 0))

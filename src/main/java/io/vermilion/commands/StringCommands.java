@@ -41,6 +41,7 @@ public final class StringCommands {
         t.add(cmd("set", -3).flags(WRITE, DENYOOM).acl(STRING)
                 .key(KeySpec.flags("RW ACCESS UPDATE VARIABLE_FLAGS", "RW and ACCESS due to the optional `GET` argument")
                         .index(1).range(0, 1, 0))
+                .keys(StringCommands::setKeys)
                 .doc("string", "1.0.0", "Set the string value of a key", "O(1)")
                 .handler(StringCommands::set));
         t.add(cmd("getex", -2).flags(WRITE, FAST).acl(STRING)
@@ -135,6 +136,16 @@ public final class StringCommands {
                 .doc("string", "7.0.0", "Find longest common substring",
                         "O(N*M) where N and M are the lengths of s1 and s2, respectively")
                 .handler(StringCommands::lcs));
+    }
+
+    /** SET's key flags depend on GET anywhere among the options (Redis's setGetKeys). */
+    static java.util.List<io.vermilion.server.CommandSpec.KeyRef> setKeys(byte[][] argv) {
+        for (int i = 3; i < argv.length; i++) {
+            if (Args.is(argv[i], "get")) {
+                return java.util.List.of(new io.vermilion.server.CommandSpec.KeyRef(1, java.util.List.of("RW", "ACCESS", "UPDATE")));
+            }
+        }
+        return java.util.List.of(new io.vermilion.server.CommandSpec.KeyRef(1, java.util.List.of("OW", "UPDATE")));
     }
 
     // ------------------------------------------------------------------ lookups and replies

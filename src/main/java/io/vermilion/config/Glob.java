@@ -5,10 +5,10 @@ package io.vermilion.config;
  * {@code [^a-z]} and backslash escapes. An unterminated {@code [} class runs to the end of the
  * pattern, as in Redis.
  */
-final class Glob {
+public final class Glob {
     private Glob() {}
 
-    static boolean matches(String pattern, String s, boolean nocase) {
+    public static boolean matches(String pattern, String s, boolean nocase) {
         return match(pattern, 0, s, 0, nocase);
     }
 

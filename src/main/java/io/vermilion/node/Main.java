@@ -89,7 +89,8 @@ public final class Main {
         try {
             node.server().loop().submit(() -> {
                 node.server().log().warning("Received SIGTERM scheduling shutdown...");
-                node.persistence().prepareShutdown(true);
+                // As Redis on SIGTERM: save when save points are configured.
+                node.persistence().prepareShutdown(!node.config().get("save").trim().isEmpty());
                 node.server().log().warning("Vermilion is now ready to exit, bye bye...");
             }).get(60, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {

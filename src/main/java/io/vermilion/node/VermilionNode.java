@@ -3,8 +3,13 @@ package io.vermilion.node;
 import io.vermilion.cluster.runtime.ClusterCommands;
 import io.vermilion.cluster.runtime.ClusterRouter;
 import io.vermilion.cluster.runtime.ClusterState;
+import io.vermilion.commands.ClientCommands;
+import io.vermilion.commands.CommandCommands;
+import io.vermilion.commands.ConfigCommands;
 import io.vermilion.commands.ConnectionCommands;
+import io.vermilion.commands.InfoCommand;
 import io.vermilion.commands.KeyCommands;
+import io.vermilion.commands.LatencyCommands;
 import io.vermilion.commands.PersistenceCommands;
 import io.vermilion.commands.ServerCommands;
 import io.vermilion.commands.StringCommands;
@@ -54,13 +59,16 @@ public final class VermilionNode implements AutoCloseable {
     /** Every command family, in one list: adding a family is one line here. */
     static void registerCommands(CommandTable t) {
         ConnectionCommands.register(t);
+        ClientCommands.register(t);
         StringCommands.register(t);
         KeyCommands.register(t);
         ServerCommands.register(t);
+        InfoCommand.register(t);
+        ConfigCommands.register(t);
+        CommandCommands.register(t);
+        LatencyCommands.register(t);
         PersistenceCommands.register(t);
         ClusterCommands.register(t);
-        // Until the server family has INFO: redis-cli --cluster needs cluster_enabled and the keyspace.
-        ClusterCommands.registerInfoIfMissing(t);
     }
 
     /**
@@ -86,7 +94,7 @@ public final class VermilionNode implements AutoCloseable {
     public VermilionNode start() throws Exception {
         server.log().level(config.get("loglevel"));
         loadData();
-        List<String> binds = Arrays.asList(config.get("bind").trim().split("\\s+"));
+        List<String> binds = bindAddresses(config.get("bind"));
         if (cluster != null) {
             // As Redis: lock and load nodes.conf and bind the bus port before serving clients.
             try {
@@ -98,12 +106,44 @@ public final class VermilionNode implements AutoCloseable {
                 throw e;
             }
         }
+        config.addListener("loglevel", v -> server.log().level(v));
         net.listen(server, binds, config.getInt("port"), config.getInt("tcp-backlog"));
         server.tcpPort(net.boundPort());
         server.log().notice("Network transport: " + (net.nativeTransport() ? "native epoll" : "NIO"));
-        int hz = Math.max(1, Math.min(500, config.getInt("hz")));
-        server.loop().scheduleAtFixedRate(this::cron, 1000 / hz, 1000 / hz, TimeUnit.MILLISECONDS);
+        // CONFIG SET port / bind move the listeners at once; a failure vetoes the change.
+        config.addListener("port", v -> {
+            int port = Integer.parseInt(v);
+            if (port == net.boundPortSetting()) return;
+            if (!net.rebind(server, net.boundAddresses(), port)) {
+                server.log().warning("Failed applying new configuration. Possibly related to new port setting. "
+                        + "Restoring previous settings.");
+                throw new IllegalStateException("Unable to listen on this port. Check server logs.");
+            }
+            server.tcpPort(port);
+        });
+        config.addListener("bind", v -> {
+            List<String> addrs = bindAddresses(v);
+            if (addrs.equals(net.boundAddresses())) return;
+            if (!net.rebind(server, addrs, net.boundPortSetting())) {
+                server.log().warning("Failed applying new configuration. Possibly related to new bind setting. "
+                        + "Restoring previous settings.");
+                throw new IllegalStateException("Failed to bind to specified addresses.");
+            }
+        });
+        server.multiplexingApi(net.nativeTransport() ? "epoll" : "java nio");
+        scheduleCron(config.getInt("hz"));
+        // CONFIG SET hz changes the cron frequency at once, as in Redis.
+        config.addListener("hz", v -> server.loop().execute(() -> scheduleCron(Integer.parseInt(v))));
         return this;
+    }
+
+    private java.util.concurrent.ScheduledFuture<?> cronTask;
+    private long lastMetricsSampleMs;
+
+    private void scheduleCron(int configuredHz) {
+        if (cronTask != null) cronTask.cancel(false);
+        int hz = Math.max(1, Math.min(500, configuredHz));
+        cronTask = server.loop().scheduleAtFixedRate(this::cron, 1000 / hz, 1000 / hz, TimeUnit.MILLISECONDS);
     }
 
     public int port() { return server.tcpPort(); }
@@ -121,11 +161,25 @@ public final class VermilionNode implements AutoCloseable {
         }
     }
 
+    /** The bind directive's addresses; none means Redis's default, every IPv4 and (optionally) IPv6 address. */
+    static List<String> bindAddresses(String bind) {
+        String b = bind.trim();
+        return b.isEmpty() ? List.of("*", "-::*") : Arrays.asList(b.split("\\s+"));
+    }
+
     /** Periodic work on the command thread (Redis's serverCron): active expiry, client timeouts. */
     private void cron() {
         try {
+            long nowMs = System.currentTimeMillis();
+            if (nowMs - lastMetricsSampleMs >= 100) {
+                // INFO's instantaneous_* figures are sampled every 100 ms, whatever hz is.
+                server.metrics().sample(server.stats(), nowMs);
+                server.notePeakMemory(Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+                lastMetricsSampleMs = nowMs;
+            }
             long deadline = System.nanoTime() + 2_500_000; // at most 25% of a 10 Hz tick
-            while (server.keyspace().activeExpireCycle(1000) > 100 && System.nanoTime() < deadline) {
+            // While clients are paused the dataset must not change, so no active expiry (as Redis).
+            while (!server.paused() && server.keyspace().activeExpireCycle(1000) > 100 && System.nanoTime() < deadline) {
                 // keep going while many keys are expiring
             }
             persistence.cron();
@@ -133,6 +187,8 @@ public final class VermilionNode implements AutoCloseable {
             if (timeout > 0) {
                 long now = System.currentTimeMillis();
                 for (io.vermilion.server.Client c : List.copyOf(server.clients().values())) {
+                    // Monitors, subscribers and blocked clients wait legitimately: never timed out.
+                    if (c.isMonitor() || c.pubsub() || c.blocked()) continue;
                     if (now - clientLastInteraction(c) > timeout * 1000) c.kill();
                 }
             }

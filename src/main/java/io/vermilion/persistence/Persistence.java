@@ -305,8 +305,9 @@ public final class Persistence implements PersistenceInfo {
     }
 
     /**
-     * SHUTDOWN: stops a background save; with {@code save} and save points configured, saves in
-     * the foreground. Returns false if the final save failed: the node must keep running.
+     * SHUTDOWN: stops a background save and an AOF rewrite, flushes and fsyncs the AOF, and with
+     * {@code save} (SHUTDOWN SAVE, or plain SHUTDOWN/SIGTERM with save points) saves the RDB in the
+     * foreground. Returns false if that save failed: the node must keep running.
      */
     public boolean prepareShutdown(boolean save) {
         if (bgsaveInProgress()) {
@@ -314,7 +315,7 @@ public final class Persistence implements PersistenceInfo {
             killBackgroundSave();
         }
         aof.prepareShutdown();
-        if (save && savePoints().length > 0) {
+        if (save) {
             log.notice("Saving the final RDB snapshot before exiting.");
             if (!rdbSave()) {
                 log.warning("Error trying to save the DB, can't exit.");
@@ -342,7 +343,7 @@ public final class Persistence implements PersistenceInfo {
 
     // ------------------------------------------------------------------ INFO persistence
 
-    @Override public boolean loading() { return loading; }
+    @Override public boolean loading() { return loading || server.loading(); }
     @Override public long currentSaveKeysProcessed() {
         return bg != null && bg.running() ? bg.keysWritten() : aof.rewriteKeysWritten();
     }

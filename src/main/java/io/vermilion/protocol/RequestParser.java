@@ -24,7 +24,12 @@ public final class RequestParser {
     /** Largest multibulk count (INT_MAX in Redis 7.0). */
     public static final long MAX_MULTIBULK = Integer.MAX_VALUE;
 
+    /** Largest multibulk count / bulk length a client that still has to AUTH may announce (Redis 7.0.15). */
+    public static final int UNAUTHENTICATED_MAX_COUNT = 10;
+    public static final int UNAUTHENTICATED_MAX_BULK = 16384;
+
     private long maxBulkLen;
+    private boolean unauthenticated;
     // multibulk state
     private int remaining = -1;     // arguments still to read; -1 = not inside a multibulk
     private long bulkLen = -1;      // length of the bulk being read; -1 = expecting a '$' line
@@ -37,6 +42,15 @@ public final class RequestParser {
 
     public void setMaxBulkLen(long maxBulkLen) {
         this.maxBulkLen = maxBulkLen;
+    }
+
+    /**
+     * While true (a password is required and the client has not authenticated), requests may
+     * not announce more than 10 arguments or bulks above 16 KB: an unauthenticated peer cannot
+     * make the server buffer much.
+     */
+    public void setUnauthenticated(boolean unauthenticated) {
+        this.unauthenticated = unauthenticated;
     }
 
     /** True when the parser holds part of a request. */
@@ -62,6 +76,9 @@ public final class RequestParser {
             if (n == Long.MIN_VALUE || n > MAX_MULTIBULK) {
                 throw new ProtocolException("Protocol error: invalid multibulk length");
             }
+            if (unauthenticated && n > UNAUTHENTICATED_MAX_COUNT) {
+                throw new ProtocolException("Protocol error: unauthenticated multibulk length");
+            }
             in.readerIndex(eol + 2);
             if (n <= 0) return EMPTY;
             remaining = (int) n;
@@ -85,6 +102,9 @@ public final class RequestParser {
                 long len = parseLong(in, in.readerIndex() + 1, eol);
                 if (len == Long.MIN_VALUE || len < 0 || len > maxBulkLen) {
                     throw new ProtocolException("Protocol error: invalid bulk length");
+                }
+                if (unauthenticated && len > UNAUTHENTICATED_MAX_BULK) {
+                    throw new ProtocolException("Protocol error: unauthenticated bulk length");
                 }
                 in.readerIndex(eol + 2);
                 bulkLen = len;

@@ -31,7 +31,18 @@ public final class Client {
     ReplyMode replyMode = ReplyMode.ON;
     boolean skipNext;           // CLIENT REPLY SKIP applies to the next command
     String lastCommand = "NULL";
-    int queryBufferBytes;
+    BlockState blockState;
+    int queryBufferBytes;       // qbuf: bytes of the running request plus unparsed input
+    int queryBufferFree;        // qbuf-free
+    long argvMem;               // argv-mem: bytes of the running request's arguments
+    int replyPeak;              // rbp: largest reply batch written so far
+    long redactedArgs;          // bit i: argv[i] is shown as "(redacted)" to MONITOR and SLOWLOG
+    boolean pubsub;             // subscribed to something (RESP2 pub/sub mode): type "pubsub", flag P
+    int subscriptions, patternSubscriptions, shardSubscriptions;
+    int multiQueued = -1;       // commands queued in MULTI, -1 outside a transaction
+    long multiMem;
+    boolean blocked;
+    String replicaType;         // "master"/"replica" for replication links
     String libName = "", libVer = "";
     boolean readonly;          // cluster READONLY
     boolean asking;            // cluster ASKING for the next command
@@ -70,6 +81,71 @@ public final class Client {
     public void noEvict(boolean b) { noEvict = b; }
     public boolean noEvict() { return noEvict; }
     public String user() { return user; }
+    public void user(String u) { user = u; }
+    public void proto(int p) { reply.proto(p); }
+    public boolean isMonitor() { return monitor; }
+    public boolean closingAfterReply() { return closeAfterReply; }
+    public String lastCommand() { return lastCommand; }
+
+    /** Hides argv[index] from MONITOR and SLOWLOG (passwords of AUTH, HELLO, ...). */
+    public void redact(int index) {
+        if (index < 64) redactedArgs |= 1L << index;
+    }
+
+    public boolean redacted(int index) {
+        return index < 64 && (redactedArgs & (1L << index)) != 0;
+    }
+
+    // State other families keep up to date, shown by CLIENT LIST / INFO clients.
+    public void pubsub(boolean b) { pubsub = b; }
+    public boolean pubsub() { return pubsub; }
+    public void subscriptionCounts(int channels, int patterns, int shardChannels) {
+        subscriptions = channels;
+        patternSubscriptions = patterns;
+        shardSubscriptions = shardChannels;
+    }
+    public int subscriptions() { return subscriptions; }
+    public int patternSubscriptions() { return patternSubscriptions; }
+    public int shardSubscriptions() { return shardSubscriptions; }
+    /** MULTI state: number of queued commands and their memory, or -1 outside MULTI. */
+    public void multi(int queued, long mem) { multiQueued = queued; multiMem = mem; }
+    public int multiQueued() { return multiQueued; }
+    /** How a blocked client is released early by CLIENT UNBLOCK; the blocking family implements it. */
+    public interface BlockState {
+        /** Reply to the blocked client as if it timed out (error = false) or with -UNBLOCKED, and resume it. */
+        void unblock(boolean error);
+    }
+
+    /** Marks this client blocked (BLPOP, WAIT...) until {@link #unblocked()}. */
+    public void block(BlockState s) { blocked = true; blockState = s; }
+    public void unblocked() { blocked = false; blockState = null; }
+    public boolean blocked() { return blocked; }
+    public BlockState blockState() { return blockState; }
+    public int queryBufferBytes() { return queryBufferBytes; }
+    public int queryBufferFree() { return queryBufferFree; }
+    public long argvMem() { return argvMem; }
+    public long multiMem() { return multiMem; }
+    public int replyPeak() { return replyPeak; }
+
+    /** Pending output bytes in the connection's outbound buffer (omem). */
+    public long pendingOutputBytes() {
+        if (channel == null) return 0;
+        io.netty.channel.ChannelOutboundBuffer b = channel.unsafe().outboundBuffer();
+        return b == null ? 0 : b.totalPendingWriteBytes();
+    }
+
+    /** Number of pending output messages (oll). */
+    public int pendingOutputMessages() {
+        if (channel == null) return 0;
+        io.netty.channel.ChannelOutboundBuffer b = channel.unsafe().outboundBuffer();
+        return b == null ? 0 : b.size();
+    }
+
+    /** The socket's file descriptor when the transport has one (epoll), else -1. */
+    public int fd() {
+        if (channel instanceof io.netty.channel.unix.UnixChannel u) return u.fd().intValue();
+        return -1;
+    }
 
     public void select(int index) {
         dbIndex = index;
@@ -89,9 +165,10 @@ public final class Client {
     /** CLIENT REPLY ON|OFF|SKIP. ON makes the current command's own reply visible again. */
     public void replyMode(ReplyMode m) {
         if (m == ReplyMode.SKIP) {
-            skipNext = true;
+            if (replyMode != ReplyMode.OFF) skipNext = true;
             return;
         }
+        skipNext = false;
         replyMode = m;
         if (m == ReplyMode.ON && out != null) reply.buffer(out);
     }
@@ -100,6 +177,11 @@ public final class Client {
     public void startMonitor() {
         monitor = true;
         server.monitors().add(this);
+    }
+
+    public void stopMonitor() {
+        monitor = false;
+        server.monitors().remove(this);
     }
 
     public String addr() {
@@ -114,8 +196,73 @@ public final class Client {
         return a == null ? "" : a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
-    /** Closes the connection now (CLIENT KILL, timeouts). */
+    /** CLIENT LIST's type of this client: normal, replica, master or pubsub (monitors are normal). */
+    public String type() {
+        if (replicaType != null) return replicaType;
+        return pubsub ? "pubsub" : "normal";
+    }
+
+    /** Marks a replication link ("master" or "replica"); null for an ordinary client. */
+    public void replicaType(String t) { replicaType = t; }
+
+    /** The flags letters of CLIENT LIST, in Redis 7.0's order. */
+    public String flagString() {
+        StringBuilder f = new StringBuilder();
+        if (monitor) f.append('O');
+        else if ("replica".equals(replicaType)) f.append('S');
+        if ("master".equals(replicaType)) f.append('M');
+        if (pubsub) f.append('P');
+        if (multiQueued >= 0) f.append('x');
+        if (blocked) f.append('b');
+        if (closeAfterReply) f.append('c');
+        if (readonly) f.append('r');
+        if (noEvict) f.append('e');
+        if (f.length() == 0) f.append('N');
+        return f.toString();
+    }
+
+    /** One line of CLIENT LIST / CLIENT INFO (without the newline), with Redis 7.0's fields. */
+    public String infoLine() {
+        long now = System.currentTimeMillis();
+        int rbs = replyPeak <= 1024 ? 1024 : Math.min(16384, Integer.highestOneBit(replyPeak - 1) << 1);
+        long omem = pendingOutputBytes();
+        // Our share of memory: buffers plus a fixed per-connection overhead (channel, handler, state).
+        long totMem = 1024 + queryBufferBytes + queryBufferFree + argvMem + multiMem + rbs + omem;
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("id=").append(id)
+          .append(" addr=").append(addr())
+          .append(" laddr=").append(laddr())
+          .append(" fd=").append(fd())
+          .append(" name=").append(name == null ? "" : new String(name, java.nio.charset.StandardCharsets.ISO_8859_1))
+          .append(" age=").append((now - createdMs) / 1000)
+          .append(" idle=").append((now - lastInteractionMs) / 1000)
+          .append(" flags=").append(flagString())
+          .append(" db=").append(dbIndex)
+          .append(" sub=").append(subscriptions)
+          .append(" psub=").append(patternSubscriptions)
+          .append(" ssub=").append(shardSubscriptions)
+          .append(" multi=").append(multiQueued)
+          .append(" qbuf=").append(queryBufferBytes)
+          .append(" qbuf-free=").append(queryBufferFree)
+          .append(" argv-mem=").append(argvMem)
+          .append(" multi-mem=").append(multiMem)
+          .append(" rbs=").append(rbs)
+          .append(" rbp=").append(replyPeak)
+          .append(" obl=0")
+          .append(" oll=").append(pendingOutputMessages())
+          .append(" omem=").append(omem)
+          .append(" tot-mem=").append(totMem)
+          .append(" events=").append(channel != null && !channel.isWritable() ? "rw" : "r")
+          .append(" cmd=").append(lastCommand)
+          .append(" user=").append(user)
+          .append(" redir=-1")
+          .append(" resp=").append(reply.proto());
+        return sb.toString();
+    }
+
+    /** Closes the connection now (CLIENT KILL, timeouts); it leaves the client list at once. */
     public void kill() {
+        server.removeClient(this);
         if (channel != null) channel.close();
     }
 }

@@ -59,6 +59,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         ByteBuf in = (ByteBuf) msg;
         if (client == null) { in.release(); return; }
         server.stats().netInputBytes += in.readableBytes();
+        server.stats().readsProcessed++;
         if (cumulation == null) {
             cumulation = in;
         } else {
@@ -89,6 +90,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     argv = pending;
                     pending = null;
                 } else {
+                    int before = cumulation.readerIndex();
+                    parser.setUnauthenticated(!client.authenticated && server.authRequired);
                     try {
                         argv = parser.parse(cumulation);
                     } catch (ProtocolException e) {
@@ -99,6 +102,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     }
                     if (argv == null) break;
                     if (argv.length == 0) continue;
+                    // CLIENT LIST's qbuf: the running request's bytes and what follows it.
+                    client.queryBufferBytes = cumulation.readerIndex() - before + cumulation.readableBytes();
+                    client.queryBufferFree = Math.max(0, cumulation.capacity() - cumulation.writerIndex());
                 }
                 boolean silent = client.replyMode == Client.ReplyMode.OFF || skipThis;
                 skipThis = false;
@@ -143,8 +149,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             }
         }
         client.queryBufferBytes = cumulation == null ? 0 : cumulation.readableBytes();
+        client.queryBufferFree = cumulation == null ? 0 : Math.max(0, cumulation.capacity() - cumulation.writerIndex());
+        client.argvMem = 0;
         if (out.isReadable()) {
             server.stats().netOutputBytes += out.readableBytes();
+            server.stats().writesProcessed++;
+            client.replyPeak = Math.max(client.replyPeak, out.readableBytes());
             if (close) {
                 // Through the reply barrier: an acknowledged write is durable before the reply leaves.
                 ctx.write(out).addListener(ChannelFutureListener.CLOSE);

@@ -24,6 +24,33 @@ public final class CommandSpec {
         public String wireName() {
             return this == MOVABLE_KEYS ? "movablekeys" : name().toLowerCase();
         }
+
+        /**
+         * Whether COMMAND INFO shows this flag. Redis 7.0 keeps may_replicate, sentinel,
+         * only_sentinel and protected to itself, and the module flags never appear on our commands.
+         */
+        public boolean visible() {
+            switch (this) {
+                case MAY_REPLICATE: case SENTINEL: case ONLY_SENTINEL: case PROTECTED:
+                case MODULE_GETKEYS: case MODULE_NO_CLUSTER:
+                    return false;
+                default:
+                    return true;
+            }
+        }
+    }
+
+    /** One key of a request: its argv position and its key-spec flags (COMMAND GETKEYSANDFLAGS). */
+    public record KeyRef(int pos, List<String> flags) {}
+
+    /**
+     * Finds the keys of a request for commands whose keys or key flags depend on the arguments
+     * (Redis's getkeys_proc, e.g. SET with GET, SORT with STORE). Returns null when argv does not
+     * make sense for the command.
+     */
+    @FunctionalInterface
+    public interface KeysProc {
+        List<KeyRef> keys(byte[][] argv);
     }
 
     /** ACL categories, in Redis's order. */
@@ -41,6 +68,7 @@ public final class CommandSpec {
     final List<KeySpec> keySpecs;
     final Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
     final CommandHandler handler;
+    final KeysProc keysProc;
     final String group, since, summary, complexity;
     // legacy (first, last, step) derived from the key specs as Redis 7.0 does
     int legacyFirst, legacyLast, legacyStep;
@@ -48,6 +76,8 @@ public final class CommandSpec {
 
     // statistics (INFO commandstats)
     long calls, usec, rejectedCalls, failedCalls;
+    /** Latency distribution in nanoseconds (INFO latencystats, LATENCY HISTOGRAM); made on first call. */
+    org.HdrHistogram.Histogram latency;
 
     private CommandSpec(Builder b, String fullName) {
         this.name = b.name;
@@ -59,6 +89,7 @@ public final class CommandSpec {
         this.tips = List.copyOf(b.tips);
         this.keySpecs = List.copyOf(b.keySpecs);
         this.handler = b.handler;
+        this.keysProc = b.keysProc;
         this.group = b.group;
         this.since = b.since;
         this.summary = b.summary;
@@ -75,11 +106,37 @@ public final class CommandSpec {
     public Map<String, CommandSpec> subcommands() { return Collections.unmodifiableMap(subcommands); }
     public CommandHandler handler() { return handler; }
     public boolean isContainer() { return !subcommands.isEmpty(); }
+    public java.util.Set<Flag> flags() { return Collections.unmodifiableSet(flags); }
+    public java.util.Set<Acl> aclCategories() { return Collections.unmodifiableSet(acl); }
+    public List<String> tips() { return tips; }
+    public int legacyFirst() { return legacyFirst; }
+    public int legacyLast() { return legacyLast; }
+    public int legacyStep() { return legacyStep; }
+    public CommandSpec parent() { return parent; }
+    public KeysProc keysProc() { return keysProc; }
+    public String group() { return group; }
+    public String since() { return since; }
+    public String summary() { return summary; }
+    public String complexity() { return complexity; }
+    /** Whether the command has keys at all (Redis's doesCommandHaveKeys). */
+    public boolean hasKeys() { return keysProc != null || !keySpecs.isEmpty(); }
     public long calls() { return calls; }
     public long usec() { return usec; }
     public long rejectedCalls() { return rejectedCalls; }
     public long failedCalls() { return failedCalls; }
-    public void resetStats() { calls = usec = rejectedCalls = failedCalls = 0; }
+    public void resetStats() {
+        calls = usec = rejectedCalls = failedCalls = 0;
+        latency = null;
+    }
+
+    /** The latency histogram (ns), or null if the command never ran since the last reset. */
+    public org.HdrHistogram.Histogram latencyHistogram() { return latency; }
+
+    void recordLatency(long nanos) {
+        // Redis's range (1 ns .. 1 s, 2 significant digits); longer calls count as 1 s.
+        if (latency == null) latency = new org.HdrHistogram.Histogram(1, 1_000_000_000L, 2);
+        latency.recordValue(Math.max(1, Math.min(nanos, 1_000_000_000L)));
+    }
 
     /** Redis's setImplicitACLCategories. */
     private void implicitAcl() {
@@ -132,8 +189,32 @@ public final class CommandSpec {
         if (limit > 1) { legacyLast = -1; } // Redis reports "all the rest" for limited ranges
     }
 
+    /**
+     * The keys of this request with their flags, from the command's KeysProc or else its key
+     * specs (NOT_KEY specs excluded); null when argv does not fit the specs.
+     */
+    public List<KeyRef> keyRefs(byte[][] argv) {
+        if (keysProc != null) return keysProc.keys(argv);
+        List<KeyRef> out = new ArrayList<>();
+        List<Integer> pos = new ArrayList<>();
+        for (KeySpec k : keySpecs) {
+            if (k.flags.contains("NOT_KEY")) continue;
+            pos.clear();
+            if (!k.positions(argv, pos)) return null;
+            for (int p : pos) out.add(new KeyRef(p, k.flags));
+        }
+        return out;
+    }
+
     /** Positions in argv of the keys of this request (empty for keyless commands). */
     public List<Integer> keyPositions(byte[][] argv) {
+        if (keysProc != null) {
+            List<KeyRef> refs = keysProc.keys(argv);
+            if (refs == null) return null;
+            List<Integer> out = new ArrayList<>(refs.size());
+            for (KeyRef r : refs) out.add(r.pos());
+            return out;
+        }
         List<Integer> out = new ArrayList<>();
         for (KeySpec k : keySpecs) {
             if (k.flags.contains("NOT_KEY")) continue;
@@ -158,6 +239,7 @@ public final class CommandSpec {
         final List<KeySpec> keySpecs = new ArrayList<>();
         final List<Builder> subs = new ArrayList<>();
         CommandHandler handler;
+        KeysProc keysProc;
         String group = "generic", since = "1.0.0", summary = "", complexity = "";
 
         Builder(String name, int arity) {
@@ -171,6 +253,8 @@ public final class CommandSpec {
         public Builder key(KeySpec k) { keySpecs.add(k); return this; }
         public Builder handler(CommandHandler h) { handler = h; return this; }
         public Builder sub(Builder s) { subs.add(s); return this; }
+        /** Argument-dependent key finding, for commands Redis gives a getkeys_proc. */
+        public Builder keys(KeysProc p) { keysProc = p; return this; }
         public Builder doc(String group, String since, String summary, String complexity) {
             this.group = group; this.since = since; this.summary = summary; this.complexity = complexity;
             return this;

@@ -64,6 +64,29 @@ public final class CommandTable {
         }
     }
 
+    /**
+     * A command or subcommand by full name, "get" or "client|list" in any case, as COMMAND INFO
+     * and COMMAND DOCS accept them; null if unknown.
+     */
+    public CommandSpec lookupFullName(String fullName) {
+        String n = fullName.toLowerCase(java.util.Locale.ROOT);
+        int bar = n.indexOf('|');
+        if (bar < 0) return byName.get(n);
+        if (n.indexOf('|', bar + 1) >= 0) return null;
+        CommandSpec base = byName.get(n.substring(0, bar));
+        return base == null ? null : base.subcommands.get(n.substring(bar + 1));
+    }
+
+    /**
+     * The command a request names: argv[from] and, for a container, its subcommand at
+     * argv[from + 1] (null if that is unknown). A container named alone is returned as is.
+     */
+    public CommandSpec lookup(byte[][] argv, int from) {
+        CommandSpec base = lookup(argv[from]);
+        if (base == null || !base.isContainer() || argv.length - from < 2) return base;
+        return base.subcommands.get(new String(argv[from + 1], StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT));
+    }
+
     public CommandSpec get(String name) {
         return byName.get(name.toLowerCase());
     }

@@ -21,12 +21,14 @@ public final class LatencyMonitor {
         Series s = events.computeIfAbsent(event, k -> new Series());
         long now = System.currentTimeMillis() / 1000;
         s.latestTime = now;
-        s.latestMs = ms;
         s.maxMs = Math.max(s.maxMs, ms);
         long[] last = s.samples.peekLast();
         if (last != null && last[0] == now) {
+            // One sample per second: the worst of that second, as Redis keeps it.
             last[1] = Math.max(last[1], ms);
+            s.latestMs = last[1];
         } else {
+            s.latestMs = ms;
             s.samples.addLast(new long[] {now, ms});
             if (s.samples.size() > HISTORY) s.samples.removeFirst();
         }

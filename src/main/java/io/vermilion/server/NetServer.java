@@ -13,20 +13,28 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.ServerChannel;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The node's event loop and its listening sockets. One event loop thread does everything: accepts,
- * reads, runs commands, writes, and runs timers (server cron, cluster cron) — Redis's model, so the
- * keyspace needs no locks. Native epoll on Linux, NIO elsewhere.
+ * The node's event loop and its listening sockets. One event loop thread does everything for the
+ * clients: reads, runs commands, writes, and runs timers (server cron, cluster cron) — Redis's
+ * model, so the keyspace needs no locks. Native epoll on Linux, NIO elsewhere.
+ *
+ * <p>CONFIG SET port/bind rebinds from the command thread itself, which cannot wait for its own
+ * loop: the new listening sockets are bound synchronously with plain socket calls (so a failure is
+ * known at once, as in Redis) and only then wrapped in Netty channels registered on the loop.
  */
 public final class NetServer {
     private final EventLoopGroup group;
     private final Class<? extends ServerChannel> channelClass;
     private final List<Channel> listeners = new ArrayList<>();
+    private ServerBootstrap bootstrap;
+    private List<String> boundAddresses = List.of();
+    private int boundPort;
 
     public NetServer(String threadName) {
         ThreadFactory tf = r -> {
@@ -51,9 +59,29 @@ public final class NetServer {
 
     /** Binds the client port on each address (redis "bind"). */
     public void listen(Server server, List<String> addresses, int port, int backlog) throws InterruptedException {
-        ServerBootstrap b = new ServerBootstrap()
+        this.server = server;
+        this.backlog = backlog;
+        bootstrap = base().channel(channelClass);
+        for (String addr : addresses) {
+            boolean optional = addr.startsWith("-");
+            try {
+                listeners.add(bootstrap.bind(new InetSocketAddress(host(addr), port)).sync().channel());
+            } catch (Exception e) {
+                if (!optional) throw e;
+            }
+        }
+        boundAddresses = List.copyOf(addresses);
+        boundPort = port;
+    }
+
+    private int backlog;
+    private Server server;
+
+    /** Everything about the listeners but their channel type. */
+    private ServerBootstrap base() {
+        Server srv = server;
+        return new ServerBootstrap()
                 .group(group, group)
-                .channel(channelClass)
                 .option(ChannelOption.SO_BACKLOG, backlog)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -62,24 +90,107 @@ public final class NetServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ClientHandler(server));
+                        ch.pipeline().addLast(new ClientHandler(srv));
                     }
                 });
+    }
+
+    private static String host(String addr) {
+        String host = addr.startsWith("-") ? addr.substring(1) : addr;
+        if (host.equals("*")) return "0.0.0.0";
+        if (host.equals("::*")) return "::";
+        return host;
+    }
+
+    /**
+     * Binds every address on the command thread ("-addr" is optional: failing to bind it is not
+     * an error). On a failure the sockets bound so far are closed and the exception is thrown.
+     */
+    private List<Channel> bindAll(List<String> addresses, int port, Server server) throws IOException {
+        List<Channel> bound = new ArrayList<>();
         for (String addr : addresses) {
-            boolean optional = addr.startsWith("-");
-            String host = optional ? addr.substring(1) : addr;
-            if (host.equals("*")) host = "0.0.0.0";
-            else if (host.equals("::*")) host = "::";
+            String host = host(addr);
             try {
-                listeners.add(b.bind(new InetSocketAddress(host, port)).sync().channel());
-            } catch (Exception e) {
-                if (!optional) throw e;
+                bound.add(boundChannel(new InetSocketAddress(host, port)));
+            } catch (IOException | RuntimeException e) {
+                server.log().warning("Warning: Could not create server TCP listening socket " + host + ":" + port
+                        + ": bind: " + e.getMessage());
+                if (!addr.startsWith("-")) {
+                    for (Channel c : bound) c.close();
+                    throw e instanceof IOException io ? io : new IOException(e);
+                }
             }
+        }
+        return bound;
+    }
+
+    /** A listening socket bound right now, wrapped in a channel registered on the loop. */
+    private Channel boundChannel(InetSocketAddress address) throws IOException {
+        Channel ch;
+        if (nativeTransport()) {
+            io.netty.channel.unix.Socket sock = io.netty.channel.unix.Socket.newSocketStream();
+            try {
+                sock.setReuseAddress(true);
+                sock.bind(address);
+                sock.listen(backlog);
+            } catch (IOException | RuntimeException e) {
+                sock.close();
+                throw e;
+            }
+            ch = new EpollServerSocketChannel(sock.intValue());
+        } else {
+            java.nio.channels.ServerSocketChannel jdk = java.nio.channels.ServerSocketChannel.open();
+            try {
+                jdk.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+                jdk.bind(address, backlog);
+            } catch (IOException | RuntimeException e) {
+                jdk.close();
+                throw e;
+            }
+            ch = new NioServerSocketChannel(jdk);
+        }
+        Channel prebound = ch;
+        // Registering from the loop itself completes at once; accepting starts with the channel.
+        base().channelFactory(() -> (ServerChannel) prebound).register();
+        return ch;
+    }
+
+    /**
+     * CONFIG SET port / bind: listens on the new addresses and port instead of the old ones.
+     * Returns false (with the old listeners back in place) when the new ones cannot be bound.
+     * Client connections already accepted are not touched.
+     */
+    public boolean rebind(Server server, List<String> addresses, int port) {
+        if (bootstrap == null) return true;
+        for (Channel c : listeners) c.close(); // on the loop: the sockets close at once
+        listeners.clear();
+        try {
+            // Port 0 means no TCP listener at all, as in Redis.
+            if (port != 0) listeners.addAll(bindAll(addresses, port, server));
+            boundAddresses = List.copyOf(addresses);
+            boundPort = port;
+            return true;
+        } catch (Exception e) {
+            try {
+                if (boundPort != 0) listeners.addAll(bindAll(boundAddresses, boundPort, server));
+            } catch (Exception again) {
+                server.log().warning("Failed to restore the previous listeners: " + again.getMessage());
+            }
+            return false;
         }
     }
 
     public int boundPort() {
         return listeners.isEmpty() ? -1 : ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
+    }
+
+    public List<String> boundAddresses() {
+        return boundAddresses;
+    }
+
+    /** The port the listeners were asked for (the port setting, 0 for none). */
+    public int boundPortSetting() {
+        return boundPort;
     }
 
     public void close() {

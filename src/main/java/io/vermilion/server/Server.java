@@ -88,6 +88,16 @@ public final class Server {
     long protoMaxBulkLen;
     long queryBufferLimit;
     int maxClients;
+    boolean authRequired;
+    boolean latencyTracking;
+    private final List<java.util.function.Consumer<Client>> resetListeners = new ArrayList<>();
+    private final InstantMetrics metrics = new InstantMetrics();
+    private final Map<String, List<java.util.function.Consumer<Map<String, String>>>> infoContributors = new java.util.HashMap<>();
+    private final String replId = randomHex(20);
+    private final long startupMemory = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+    private long peakMemory;
+    private String multiplexingApi = "epoll";
+    private boolean replica;
 
     public Server(Config config, Keyspace keyspace) {
         this.config = config;
@@ -98,17 +108,24 @@ public final class Server {
         cache("proto-max-bulk-len", v -> protoMaxBulkLen = Long.parseLong(v));
         cache("client-query-buffer-limit", v -> queryBufferLimit = Long.parseLong(v));
         cache("maxclients", v -> maxClients = Integer.parseInt(v));
-        byte[] r = new byte[20];
-        new SecureRandom().nextBytes(r);
-        StringBuilder sb = new StringBuilder();
-        for (byte b : r) sb.append(String.format("%02x", b));
-        this.runId = sb.toString();
+        // The default user's password: clients that did not AUTH are refused while one is set.
+        cache("requirepass", v -> authRequired = !v.isEmpty());
+        cache("latency-tracking", v -> latencyTracking = v.equals("yes"));
+        this.runId = randomHex(20);
         // A key deleted by expiry is propagated as DEL (UNLINK with lazyfree-lazy-expire), as Redis does.
         keyspace.addListener((db, key) -> {
             if (propagators.isEmpty()) return;
             byte[] del = config.getBool("lazyfree-lazy-expire") ? UNLINK : DEL;
             propagate(db.id(), new byte[][] {del, key});
         });
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] r = new byte[bytes];
+        new SecureRandom().nextBytes(r);
+        StringBuilder sb = new StringBuilder();
+        for (byte b : r) sb.append(String.format("%02x", b));
+        return sb.toString();
     }
 
     private static final byte[] DEL = {'D', 'E', 'L'};
@@ -185,11 +202,63 @@ public final class Server {
     public Map<String, Long> errorStats() { return errorStats; }
     public io.vermilion.util.Log log() { return log; }
     public boolean clusterEnabled() { return config.getBool("cluster-enabled"); }
+    public boolean authRequired() { return authRequired; }
+    /** Whether this node replicates from a master (HELLO role, INFO role); set by replication. */
+    public boolean isReplica() { return replica; }
+    public void replica(boolean r) { replica = r; }
+    public String replId() { return replId; }
+    public long startupMemory() { return startupMemory; }
+    public String multiplexingApi() { return multiplexingApi; }
+    public void multiplexingApi(String api) { multiplexingApi = api; }
+
+    /** Records a used-memory reading and returns the peak so far (INFO used_memory_peak). */
+    public long notePeakMemory(long used) {
+        peakMemory = Math.max(peakMemory, used);
+        return peakMemory;
+    }
+
+    /**
+     * Lets a family fill or replace fields of an INFO section (e.g. persistence sets the rdb_*
+     * fields, replication the role): the consumer gets the section's fields in order and may
+     * put new values (an existing field keeps its place).
+     */
+    public void addInfoContributor(String section, java.util.function.Consumer<Map<String, String>> c) {
+        infoContributors.computeIfAbsent(section, k -> new ArrayList<>()).add(c);
+    }
+
+    public void contributeInfo(String section, Map<String, String> fields) {
+        List<java.util.function.Consumer<Map<String, String>>> l = infoContributors.get(section);
+        if (l != null) for (java.util.function.Consumer<Map<String, String>> c : l) c.accept(fields);
+    }
+    public InstantMetrics metrics() { return metrics; }
+    public boolean paused() { return pauseEndMs != 0 && System.currentTimeMillis() < pauseEndMs; }
+
+    /**
+     * Registers state to clear when a connection is RESET (transactions, subscriptions,
+     * tracking...), so that each family owns its own part of RESET.
+     */
+    public void addResetListener(java.util.function.Consumer<Client> l) { resetListeners.add(l); }
+
+    /** RESET: every family's per-connection state back to that of a new connection. */
+    public void resetConnection(Client c) {
+        for (java.util.function.Consumer<Client> l : resetListeners) l.accept(c);
+    }
+
+    /** CONFIG RESETSTAT: INFO stats, commandstats, errorstats and the keyspace hit counters. */
+    public void resetStats() {
+        stats.reset();
+        errorStats.clear();
+        for (CommandSpec s : commands.allWithSubcommands()) s.resetStats();
+        keyspace.stats().expiredKeys = 0;
+        keyspace.stats().keyspaceHits = 0;
+        keyspace.stats().keyspaceMisses = 0;
+        metrics.reset();
+    }
 
     /** Creates the state of a new connection. */
     public Client newClient(io.netty.channel.Channel ch, Reply reply) {
         Client c = new Client(nextClientId++, this, ch, reply);
-        c.authenticated = config.get("requirepass").isEmpty();
+        c.authenticated = !authRequired;
         if (ch != null) clients.put(c.id, c);
         stats.totalConnections++;
         return c;
@@ -204,8 +273,9 @@ public final class Server {
 
     /** CLIENT PAUSE: until the given time, hold all commands, or only writes. */
     public void pause(long untilMs, boolean all) {
+        // As Redis: a new pause sets the type and can only extend the end time.
         pauseEndMs = Math.max(pauseEndMs, untilMs);
-        pauseAll = pauseAll || all;
+        pauseAll = all;
         loop.schedule(this::checkUnpause, Math.max(1, pauseEndMs - System.currentTimeMillis()),
                 java.util.concurrent.TimeUnit.MILLISECONDS);
     }
@@ -241,23 +311,26 @@ public final class Server {
         Reply r = c.reply;
         CommandSpec spec = commands.lookup(argv[0]);
         if (spec == null) {
+            c.lastCommand = "NULL"; // CLIENT LIST's cmd= names the last command looked up, as Redis
             rejectUnknown(c, argv);
             return true;
         }
         if (spec.isContainer() && argv.length >= 2) {
             CommandSpec sub = spec.subcommands.get(lower(argv[1]));
             if (sub == null) {
+                c.lastCommand = "NULL";
                 reject(c, spec, "ERR unknown subcommand '" + trunc(argv[1]) + "'. Try "
                         + spec.name.toUpperCase() + " HELP.");
                 return true;
             }
             spec = sub;
         }
+        c.lastCommand = spec.fullName;
         if ((spec.arity > 0 && argv.length != spec.arity) || argv.length < -spec.arity) {
             reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName + "' command");
             return true;
         }
-        if (!c.authenticated && !spec.has(CommandSpec.Flag.NO_AUTH)) {
+        if (!c.authenticated && authRequired && !spec.has(CommandSpec.Flag.NO_AUTH)) {
             reject(c, spec, "NOAUTH Authentication required.");
             return true;
         }
@@ -270,10 +343,10 @@ public final class Server {
             return true;
         }
         if (mustPause(spec) && !c.isInternal()) return false;
-        if (!monitors.isEmpty() && !spec.has(CommandSpec.Flag.SKIP_MONITOR) && !spec.has(CommandSpec.Flag.ADMIN)) {
-            feedMonitors(c, argv);
-        }
-        c.lastCommand = spec.fullName;
+        c.redactedArgs = 0;
+        long argvMem = 0;
+        for (byte[] a : argv) argvMem += a.length;
+        c.argvMem = argvMem;
         long errorsBefore = stats.errorReplies;
         long dirtyBefore = dirty;
         long t0 = System.nanoTime();
@@ -285,13 +358,18 @@ public final class Server {
         c.asking = c.asking && spec.name.equals("asking");
         spec.calls++;
         spec.usec += usec;
+        if (latencyTracking) spec.recordLatency(System.nanoTime() - t0);
         stats.commandsProcessed++;
+        // MONITOR sees a command once it ran (with its secrets redacted), as Redis's call() feeds it.
+        if (!monitors.isEmpty() && !spec.has(CommandSpec.Flag.SKIP_MONITOR) && !spec.has(CommandSpec.Flag.ADMIN)) {
+            feedMonitors(c, argv);
+        }
         if (stats.errorReplies != errorsBefore) spec.failedCalls++;
         if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
             propagate(c.dbIndex(), propagated);
         }
         if (slowlogSlowerThan >= 0 && usec >= slowlogSlowerThan && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {
-            slowlog.add(argv, usec, c.addr(), c.name, slowlogMaxLen);
+            slowlog.add(redactedCopy(c, argv), usec, c.addr(), c.name, slowlogMaxLen);
         }
         if (latencyThresholdMs > 0 && usec / 1000 >= latencyThresholdMs) {
             latency.add(spec.has(CommandSpec.Flag.FAST) ? "fast-command" : "command", usec / 1000);
@@ -340,6 +418,15 @@ public final class Server {
         return new String(cs);
     }
 
+    private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
+
+    private static byte[][] redactedCopy(Client c, byte[][] argv) {
+        if (c.redactedArgs == 0) return argv;
+        byte[][] copy = argv.clone();
+        for (int i = 0; i < copy.length; i++) if (c.redacted(i)) copy[i] = REDACTED;
+        return copy;
+    }
+
     /** Sends "+<time> [db addr] "arg" ..." to every MONITOR client. */
     private void feedMonitors(Client c, byte[][] argv) {
         long now = System.currentTimeMillis();
@@ -347,11 +434,16 @@ public final class Server {
         sb.append('+').append(now / 1000).append('.').append(String.format("%06d", (now % 1000) * 1000));
         sb.append(" [").append(c.dbIndex()).append(' ');
         sb.append(c.isInternal() ? "lua" : c.addr()).append(']');
-        for (byte[] a : argv) sb.append(' ').append(Repr.quote(a));
+        for (int i = 0; i < argv.length; i++) {
+            sb.append(' ').append(c.redacted(i) ? "\"(redacted)\"" : Repr.quote(argv[i]));
+        }
         sb.append("\r\n");
         byte[] line = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
         for (Client m : monitors) {
-            if (m.channel != null && m.channel.isActive()) {
+            if (m == c && c.out != null) {
+                // A monitor's own command: its feed line follows its reply, as in Redis.
+                c.out.writeBytes(line);
+            } else if (m.channel != null && m.channel.isActive()) {
                 m.channel.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(line));
             }
         }

@@ -114,7 +114,7 @@ class KeyCommandsTest {
         run("SET", "e", "v", "EX", "100");
         run("PERSIST", "e");
         assertThat(propagated).containsExactly("0: DEL a b c", "0: SET a 1", "0: RENAME a b", "0: COPY b c DB 2",
-                "0: MOVE b 1", "0: SWAPDB 1 2", "0: SET e v EX 100", "0: PERSIST e");
+                "0: MOVE b 1", "0: SWAPDB 1 2", "0: SET e v PXAT 1700000100000", "0: PERSIST e");
         assertThat(server.dirty() - dirty).isEqualTo(2 + 1 + 1 + 1 + 1 + 1 + 1 + 1);
     }
 

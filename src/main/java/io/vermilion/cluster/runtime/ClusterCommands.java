@@ -203,51 +203,6 @@ public final class ClusterCommands {
                 .handler(on((s, c, a) -> { c.readonly(false); c.reply().ok(); })));
     }
 
-    /**
-     * Registers a minimal INFO (server, cluster and keyspace sections) only if no command family
-     * provides INFO: {@code redis-cli --cluster} reads "cluster_enabled" and the keyspace section
-     * to decide whether a node is an empty cluster node. The full INFO of the server command
-     * family, registered first, takes precedence.
-     */
-    public static void registerInfoIfMissing(CommandTable t) {
-        if (t.get("info") != null) return;
-        t.add(cmd("info", -1).flags(LOADING, STALE).acl(io.vermilion.server.CommandSpec.Acl.DANGEROUS)
-                .tips("nondeterministic_output")
-                .doc("server", "1.0.0", "Get information and statistics about the server", "O(1)")
-                .handler(ClusterCommands::minimalInfo));
-    }
-
-    private static void minimalInfo(Client c, byte[][] argv) {
-        java.util.Set<String> wanted = new java.util.HashSet<>();
-        for (int i = 1; i < argv.length; i++) wanted.add(text(argv[i]).toLowerCase(java.util.Locale.ROOT));
-        boolean all = wanted.isEmpty() || wanted.contains("all") || wanted.contains("everything") || wanted.contains("default");
-        StringBuilder sb = new StringBuilder();
-        if (all || wanted.contains("server")) {
-            sb.append("# Server\r\n")
-                    .append("redis_version:").append(io.vermilion.node.Main.REDIS_VERSION).append("\r\n")
-                    .append("redis_mode:").append(c.server().clusterEnabled() ? "cluster" : "standalone").append("\r\n")
-                    .append("process_id:").append(ProcessHandle.current().pid()).append("\r\n")
-                    .append("run_id:").append(c.server().runId()).append("\r\n")
-                    .append("tcp_port:").append(c.server().tcpPort()).append("\r\n")
-                    .append("uptime_in_seconds:").append(c.server().uptimeMs() / 1000).append("\r\n");
-        }
-        if (all || wanted.contains("cluster")) {
-            if (sb.length() > 0) sb.append("\r\n");
-            sb.append("# Cluster\r\n").append("cluster_enabled:").append(c.server().clusterEnabled() ? 1 : 0).append("\r\n");
-        }
-        if (all || wanted.contains("keyspace")) {
-            if (sb.length() > 0) sb.append("\r\n");
-            sb.append("# Keyspace\r\n");
-            for (int i = 0; i < c.server().keyspace().databases(); i++) {
-                io.vermilion.keyspace.Db db = c.server().keyspace().db(i);
-                if (db.size() == 0) continue;
-                sb.append("db").append(i).append(":keys=").append(db.size()).append(",expires=")
-                        .append(db.expiresCount()).append(",avg_ttl=0\r\n");
-            }
-        }
-        c.reply().verbatim(sb.toString(), "txt");
-    }
-
     // ------------------------------------------------------------------ helpers
 
     private static byte[] latin1(String s) {

@@ -579,6 +579,14 @@ public final class ClusterState {
                     + ": is reachable again and nobody is serving its slots after some time.");
             n.flags &= ~FAIL;
             todo(TODO_UPDATE_STATE | TODO_SAVE_CONFIG);
+        } else if (n.isMaster() && n.numSlots > 0 && n.replicas.isEmpty()) {
+            // Better than Redis here: Redis waits 2 x node-timeout after the failure so that a
+            // replica can be promoted first. A master without replicas has nobody to hand its
+            // slots to, so waiting only keeps them down: clear the failure as soon as it answers.
+            log.notice("Clear FAIL state for node " + n.name
+                    + ": master without replicas is reachable again.");
+            n.flags &= ~FAIL;
+            todo(TODO_UPDATE_STATE | TODO_SAVE_CONFIG);
         }
     }
 
@@ -1374,7 +1382,10 @@ public final class ClusterState {
         todo &= ~TODO_UPDATE_STATE;
         long now = now();
         if (firstUpdateStateCall == 0) firstUpdateStateCall = now;
-        if (myself.isMaster() && state == STATE_FAIL && now - firstUpdateStateCall < WRITABLE_DELAY) return;
+        if (myself.isMaster() && state == STATE_FAIL && now - firstUpdateStateCall < WRITABLE_DELAY
+                && !heardFromAllSince(firstUpdateStateCall)) {
+            return;
+        }
 
         int newState = STATE_OK;
         if (config.getBool("cluster-require-full-coverage")) {
@@ -1404,6 +1415,20 @@ public final class ClusterState {
             log.warning("Cluster state changed: " + (newState == STATE_OK ? "ok" : "fail"));
             state = newState;
         }
+    }
+
+    /**
+     * True once every other known node (past handshake) has sent us something since {@code since}.
+     * Redis waits a fixed WRITABLE_DELAY after start-up so that a restarted node hears the current
+     * slot configuration before serving; once every node has spoken to us that has happened, so
+     * we stop waiting early. With a node unreachable, the full delay still applies.
+     */
+    private boolean heardFromAllSince(long since) {
+        for (ClusterNode n : nodes.values()) {
+            if (n == myself || n.inHandshake()) continue;
+            if (n.dataReceived < since) return false;
+        }
+        return true;
     }
 
     /**
