@@ -41,7 +41,7 @@ class AofIT {
 
     private static byte[] b(String s) { return s.getBytes(StandardCharsets.ISO_8859_1); }
 
-    private static RespConnection connect(ServerProcess p) throws IOException {
+    static RespConnection connect(ServerProcess p) throws IOException {
         return RespConnection.connect("127.0.0.1", p.port(), 5000, 30_000);
     }
 
@@ -144,6 +144,10 @@ class AofIT {
             }
             c.callChecked("SET", "after2", "x");
             expected.put("0/after2", "x");
+            String info = c.call("INFO", "persistence").asString();
+            assertThat(info).contains("aof_enabled:1\r\n").contains("aof_rewrites:1\r\n")
+                    .contains("aof_last_bgrewrite_status:ok\r\n").contains("aof_rewrite_in_progress:0\r\n");
+            assertThat(infoFieldNames(info)).isEqualTo(redisInfoFieldNames("--appendonly", "yes"));
             v.kill();
         }
         try (ServerProcess v = start(Kind.VERMILION, dir, AOF_ALWAYS); RespConnection c = connect(v)) {
@@ -170,9 +174,7 @@ class AofIT {
             try (ServerProcess r = Servers.redis("--appendonly", "yes", "--appendfsync", "always",
                     "--aof-use-rdb-preamble", preamble); RespConnection c = connect(r)) {
                 src = r.dir();
-                // A plain (non-preamble) base writes TTLs as PEXPIREAT, a command of the keys family:
-                // TTLs are covered by the preamble variant here.
-                boolean ttls = "yes".equals(preamble);
+                boolean ttls = true; // a plain base carries them as PEXPIREAT commands
                 expected = workload(c, ttls);
                 assertThat(c.call("BGREWRITEAOF").asString()).isEqualTo("Background append only file rewriting started");
                 await().atMost(Duration.ofSeconds(30)).until(() -> r.log().contains("Background AOF rewrite finished successfully"));
@@ -261,6 +263,23 @@ class AofIT {
         copyTree(aofDir(dir), aofDir(copy));
         try (ServerProcess r = start(Kind.REDIS, copy, "--appendonly", "yes"); RespConnection c = connect(r)) {
             verify(c, acked, appended);
+        }
+    }
+
+    /** The names of the INFO fields, in order. */
+    static List<String> infoFieldNames(String info) {
+        List<String> names = new ArrayList<>();
+        for (String line : info.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("#")) names.add(line.substring(0, colon));
+        }
+        return names;
+    }
+
+    /** INFO persistence field names of a fresh redis-server with the given options. */
+    static List<String> redisInfoFieldNames(String... args) throws IOException {
+        try (ServerProcess r = Servers.redis(args); RespConnection c = connect(r)) {
+            return infoFieldNames(c.call("INFO", "persistence").asString());
         }
     }
 

@@ -170,11 +170,17 @@ class PersistenceIT {
             assertThat(during.isError()).as("writes took %d ms", (System.nanoTime() - t) / 1_000_000).isTrue();
             assertThat(((Reply.Error) during).text()).isEqualTo("ERR Background save already in progress");
             assertThat(((Reply.Error) c.call("SAVE")).text()).isEqualTo("ERR Background save already in progress");
+            String infoDuring = c.call("INFO", "persistence").asString();
+            assertThat(infoDuring).contains("rdb_bgsave_in_progress:1\r\n").contains("current_save_keys_total:" + (n + 100) + "\r\n");
             assertThat(maxPingMs).isLessThan(1000);
 
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(file));
             assertThat(RdbFiles.read(file)).isEqualTo(t0);
             assertThat(v.log()).contains("Background saving started").contains("Background saving terminated with success");
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.call("INFO", "persistence").asString().contains("rdb_bgsave_in_progress:0"));
+            String after = c.call("INFO", "persistence").asString();
+            assertThat(after).contains("rdb_last_bgsave_status:ok\r\n").contains("rdb_saves:1\r\n");
+            assertThat(AofIT.infoFieldNames(after)).isEqualTo(AofIT.redisInfoFieldNames());
             // The live data is the new state.
             assertThat(c.call("GET", "key:1").asString()).isEqualTo("v1:1");
             assertThat(c.call("GET", "key:0").isNull()).isTrue();
