@@ -95,6 +95,8 @@ public final class ServerCommands {
         long n = 0;
         if (all) {
             for (int i = 0; i < c.server().keyspace().databases(); i++) n += c.server().keyspace().db(i).flush();
+            // Redis's flushAllDataAndResetRDB: stop a BGSAVE, and save the empty set if save points exist.
+            if (c.server().persistence() instanceof io.vermilion.persistence.Persistence p) p.afterFlushAll();
         } else {
             n = c.db().flush();
         }
@@ -171,7 +173,10 @@ public final class ServerCommands {
         }
         // Without an explicit choice Redis saves when save points are configured.
         boolean doSave = save || (!nosave && !c.server().config().get("save").isEmpty());
-        if (c.server().shutdownAction() != null) c.server().shutdownAction().shutdown(doSave);
+        if (c.server().shutdownAction() != null && !c.server().shutdownAction().shutdown(doSave)) {
+            // As Redis: the node keeps running when its final save fails.
+            Args.error(c, "ERR Errors trying to SHUTDOWN. Check logs.");
+        }
     }
 
     /** The OBJECT ENCODING name of a value, for DEBUG OBJECT. */

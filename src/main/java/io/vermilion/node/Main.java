@@ -55,13 +55,14 @@ public final class Main {
             node.server().log().warning("User requested shutdown...");
             if (!node.persistence().prepareShutdown(save)) {
                 // The node keeps running, as Redis does when the final save fails.
-                throw new IllegalStateException("Errors trying to SHUTDOWN. Check logs.");
+                return false;
             }
             node.server().log().warning("Vermilion is now ready to exit, bye bye...");
             removePidfile(pidfile);
             // Exit from the command thread itself: nothing else may run after SHUTDOWN.
             System.out.flush();
             Runtime.getRuntime().halt(0);
+            return true;
         });
         try {
             node.start();

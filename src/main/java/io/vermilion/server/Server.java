@@ -48,7 +48,8 @@ public final class Server {
 
     /** What SHUTDOWN does once it has decided to stop. */
     public interface ShutdownAction {
-        void shutdown(boolean save);
+        /** Stops the node (does not return) or returns false when it must keep running (the final save failed). */
+        boolean shutdown(boolean save);
     }
 
     private final Config config;
