@@ -195,6 +195,27 @@ class CheckToolsIT {
     }
 
     @Test
+    void filesWrittenByVermilion() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("vermilion"));
+        try (ServerProcess v = ServerProcess.start(ServerProcess.Kind.VERMILION, io.vermilion.it.support.Ports.free(), dir,
+                null, List.of("--appendonly", "yes"));
+             RespConnection c = connect(v)) {
+            for (int i = 0; i < 500; i++) call(c, "SET", "key:" + i, i % 3 == 0 ? "x".repeat(i) : Integer.toString(i));
+            call(c, "SET", "ttl", "v", "PX", "100000000");
+            call(c, "SAVE");
+            call(c, "BGREWRITEAOF");
+            waitRewrite(c);
+            call(c, "INCR", "counter");
+            call(c, "SET", "after", "1");
+        }
+        sameRdbReport(dir, "dump.rdb");
+        assertThat(ours(true, dir, null, "dump.rdb")).contains("RDB looks OK", "[info] 501 keys read");
+        sameAofOutcome(dir.resolve("appendonlydir"), null, n -> new String[] {n + "/appendonly.aof.manifest"});
+        assertThat(ours(false, dir, null, "appendonlydir/appendonly.aof.manifest"))
+                .contains("All AOF files and manifest are valid");
+    }
+
+    @Test
     void everyTruncationOfAnRdbFile() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("trunc-rdb"));
         for (Path src : List.of(rdbCompressed, rdbPlain)) {
