@@ -95,7 +95,6 @@ public final class VermilionNode implements AutoCloseable {
     /** Binds the port and starts the timers. */
     public VermilionNode start() throws Exception {
         server.log().level(config.get("loglevel"));
-        loadData();
         List<String> binds = bindAddresses(config.get("bind"));
         if (cluster != null) {
             // As Redis: lock and load nodes.conf and bind the bus port before serving clients.
@@ -136,6 +135,14 @@ public final class VermilionNode implements AutoCloseable {
         scheduleCron(config.getInt("hz"));
         // CONFIG SET hz changes the cron frequency at once, as in Redis.
         config.addListener("hz", v -> server.loop().execute(() -> scheduleCron(Integer.parseInt(v))));
+        // As Redis: the port listens while the dataset loads (clients get -LOADING meanwhile).
+        try {
+            loadData();
+        } catch (DataLoadException e) {
+            close();
+            awaitStop();
+            throw e;
+        }
         return this;
     }
 
@@ -150,16 +157,23 @@ public final class VermilionNode implements AutoCloseable {
 
     public int port() { return server.tcpPort(); }
 
-    /** Loads the dataset from disk on the command thread, before any client is served. */
+    /**
+     * Loads the dataset from disk: this thread reads the files, the event loop applies them in
+     * slices while it keeps serving connections. In cluster mode the data is then checked against
+     * the slot map, as Redis does (keys outside database 0 are fatal).
+     */
     private void loadData() throws DataLoadException, InterruptedException {
+        persistence.loadAtStartup();
+        if (cluster == null) return;
         try {
-            server.loop().submit(() -> {
-                persistence.loadAtStartup();
-                return null;
-            }).get();
+            boolean ok = server.loop().submit(cluster::verifyConfigWithData).get();
+            if (!ok) {
+                throw new DataLoadException("You can't have keys in a DB different than DB 0 when in Cluster mode. Exiting.",
+                        null);
+            }
         } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof DataLoadException d) throw d;
-            throw new DataLoadException("Fatal error loading the DB: " + e.getCause(), e.getCause());
+            throw new DataLoadException("Fatal error checking the data against the cluster configuration: " + e.getCause(),
+                    e.getCause());
         }
     }
 
@@ -180,11 +194,14 @@ public final class VermilionNode implements AutoCloseable {
                 lastMetricsSampleMs = nowMs;
             }
             long deadline = System.nanoTime() + 2_500_000; // at most 25% of a 10 Hz tick
-            // While clients are paused the dataset must not change, so no active expiry (as Redis).
-            while (!server.paused() && server.keyspace().activeExpireCycle(1000) > 100 && System.nanoTime() < deadline) {
+            // While clients are paused the dataset must not change, so no active expiry (as Redis);
+            // nor while it loads (and no saving of a half-loaded dataset).
+            boolean loading = server.loading();
+            while (!loading && !server.paused() && server.keyspace().activeExpireCycle(1000) > 100
+                    && System.nanoTime() < deadline) {
                 // keep going while many keys are expiring
             }
-            persistence.cron();
+            if (!loading) persistence.cron();
             long timeout = config.getLong("timeout");
             if (timeout > 0) {
                 long now = System.currentTimeMillis();

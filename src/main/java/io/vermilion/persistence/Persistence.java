@@ -100,39 +100,186 @@ public final class Persistence implements PersistenceInfo {
     // ------------------------------------------------------------------ loading
 
     /**
-     * Loads the dataset at startup (call on the command thread, before serving clients). A missing
-     * file is an empty dataset; an unreadable or corrupt one is fatal.
+     * Loads the dataset at startup: the AOF with appendonly yes, else the RDB file. A missing file is
+     * an empty dataset; an unreadable or corrupt one is fatal.
+     *
+     * <p>Call from a thread other than the event loop, with the client port already listening:
+     * this thread reads and parses the files while the loop applies the result in short slices
+     * ({@link LoadPipe}), so clients are answered (-LOADING) throughout, INFO shows the loading_*
+     * fields and the log a progress line every second. Returns when the dataset is in place.
      */
     public void loadAtStartup() throws DataLoadException {
+        LoadPipe pipe = new LoadPipe(server.loop());
+        keyLoadDelayUs = config.getLong("key-load-delay");
         // With appendonly yes the AOF is the dataset (the RDB file is not read), as in Redis.
-        aof.loadAtStartup();
+        aof.loadAtStartup(pipe);
         if (config.getBool("appendonly")) return;
         Path file = rdbPath();
         if (!Files.exists(file)) return;
         long t0 = System.nanoTime();
-        loading = true;
-        server.loading(true);
         Keyspace ks = server.keyspace();
-        boolean expiry = ks.expiryEnabled();
-        ks.expiryEnabled(false);
         RdbLoader loader = new RdbLoader(ks, log, false);
+        boolean[] expiry = new boolean[1];
         try {
-            loader.loadFile(file, codec, config.getBool("rdbchecksum"));
+            pipe.run(() -> {
+                expiry[0] = ks.expiryEnabled();
+                ks.expiryEnabled(false);
+                startLoading(fileSize(file), loader);
+            });
+            try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                io.vermilion.persistence.rdb.RdbReader r = new io.vermilion.persistence.rdb.RdbReader(
+                        new io.vermilion.persistence.rdb.RdbSource.Stream(in, Files.size(file)), codec,
+                        config.getBool("rdbchecksum"));
+                r.read(piped(loader, pipe, r, 0));
+            }
+            // Everything read is applied before the load counts as done.
+            pipe.run(() -> { });
         } catch (NoSuchFileException e) {
+            finishLoading(pipe, ks, expiry);
             return;
         } catch (RdbException e) {
+            // Fatal: the node stays "loading" (clients keep getting -LOADING) until it is stopped.
             throw new DataLoadException("Fatal error loading the DB (" + file + "): " + e.getMessage() + ". Exiting.", e);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw new DataLoadException("Fatal error loading the DB: " + e.getMessage() + ". Exiting.", e);
-        } finally {
-            ks.expiryEnabled(expiry);
-            loading = false;
-            server.loading(false);
         }
+        finishLoading(pipe, ks, expiry);
         lastLoadLoaded = loader.loaded();
         lastLoadExpired = loader.expired();
         log.notice("Done loading RDB, keys loaded: " + loader.loaded() + ", keys expired: " + loader.expired() + ".");
         log.notice(String.format("DB loaded from disk: %.3f seconds", (System.nanoTime() - t0) / 1e9));
+    }
+
+    private static long fileSize(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Back to normal after a load (on the loop); errors of the pipe itself are moot by then. */
+    private void finishLoading(LoadPipe pipe, Keyspace ks, boolean[] expiry) {
+        Runnable done = () -> {
+            ks.expiryEnabled(expiry[0] || ks.expiryEnabled());
+            stopLoading();
+        };
+        try {
+            server.loop().submit(done).get();
+        } catch (Exception e) {
+            // the loop is gone: nothing left to reset
+        }
+    }
+
+    /**
+     * An RDB handler for the reading thread: every element is applied to the keyspace on the loop
+     * (in order), and the bytes read so far are published for INFO and the progress log.
+     */
+    public io.vermilion.persistence.rdb.RdbHandler piped(RdbLoader loader, LoadPipe pipe,
+            io.vermilion.persistence.rdb.RdbReader reader, long baseOffset) {
+        return new io.vermilion.persistence.rdb.RdbHandler() {
+            @Override public void aux(byte[] key, byte[] value) throws IOException {
+                if (new String(key, java.nio.charset.StandardCharsets.ISO_8859_1).equalsIgnoreCase("used-mem")) {
+                    try {
+                        loadingRdbUsedMem = Long.parseLong(new String(value, java.nio.charset.StandardCharsets.ISO_8859_1).trim());
+                    } catch (NumberFormatException ignored) {
+                        // not a number: no estimate
+                    }
+                }
+                pipe.apply(() -> loader.aux(key, value));
+            }
+
+            @Override public void selectDb(int db) throws IOException {
+                loader.selectDb(db); // reads only the (fixed) number of databases
+            }
+
+            @Override public void entry(int db, byte[] key, Object value, long expireAtMs, long idleSec, int freq)
+                    throws IOException {
+                pipe.apply(() -> {
+                    try {
+                        loader.entry(db, key, value, expireAtMs, idleSec, freq);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                loadingLoadedBytes = baseOffset + reader.position();
+                keyLoadDelay();
+            }
+
+            @Override public void function(byte[] code) throws IOException {
+                loader.function(code);
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ loading progress
+
+    private long delayCount;
+    private volatile long keyLoadDelayUs;
+
+    /**
+     * key-load-delay (a test knob of Redis, read on the reading thread): microseconds to wait after
+     * each key; a negative value -n waits one microsecond every n keys.
+     */
+    public void keyLoadDelay() {
+        long d = keyLoadDelayUs;
+        if (d > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(d * 1000);
+        } else if (d < 0 && ++delayCount % -d == 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1000);
+        }
+    }
+
+    private volatile long loadingStartSec, loadingTotalBytes, loadingLoadedBytes, loadingRdbUsedMem;
+    private long loadingStartNanos, progressKeys, progressNanos;
+    private RdbLoader rdbLoading;
+    private java.util.concurrent.ScheduledFuture<?> progressTask;
+
+    /** On the loop: INFO loading:1 from now on, and a progress line in the log every second. */
+    public void startLoading(long totalBytes, RdbLoader rdb) {
+        loading = true;
+        server.loading(true);
+        loadingStartSec = System.currentTimeMillis() / 1000;
+        loadingStartNanos = progressNanos = System.nanoTime();
+        loadingTotalBytes = totalBytes;
+        loadingLoadedBytes = 0;
+        loadingRdbUsedMem = 0;
+        progressKeys = 0;
+        rdbLoading = rdb;
+        if (progressTask == null) {
+            progressTask = server.loop().scheduleAtFixedRate(this::logProgress, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** The bytes of the files being loaded that were read so far (any thread). */
+    public void loadingProgress(long loadedBytes) {
+        loadingLoadedBytes = loadedBytes;
+    }
+
+    /** On the loop: the load is over (done or failed). */
+    public void stopLoading() {
+        loading = false;
+        server.loading(false);
+        rdbLoading = null;
+        if (progressTask != null) {
+            progressTask.cancel(false);
+            progressTask = null;
+        }
+    }
+
+    private void logProgress() {
+        if (!loading) return;
+        long keys = 0;
+        Keyspace ks = server.keyspace();
+        for (int i = 0; i < ks.databases(); i++) keys += ks.db(i).size();
+        long now = System.nanoTime();
+        double secs = Math.max(1e-9, (now - progressNanos) / 1e9);
+        long total = loadingTotalBytes, done = loadingLoadedBytes;
+        log.notice(String.format("Loading: %d keys in memory, %d of %d bytes read (%.2f%%), %.0f keys/s, %.1f s elapsed",
+                keys, done, total, total == 0 ? 0.0 : done * 100.0 / total, (keys - progressKeys) / secs,
+                (now - loadingStartNanos) / 1e9));
+        progressKeys = keys;
+        progressNanos = now;
     }
 
     // ------------------------------------------------------------------ saving
@@ -316,6 +463,8 @@ public final class Persistence implements PersistenceInfo {
      * foreground. Returns false if that save failed: the node must keep running.
      */
     public boolean prepareShutdown(boolean save) {
+        // As Redis: a half-loaded dataset is never saved over the files it comes from.
+        if (loading()) save = false;
         if (bgsaveInProgress()) {
             log.warning("There is a child saving an .rdb. Killing it!");
             killBackgroundSave();
@@ -351,6 +500,10 @@ public final class Persistence implements PersistenceInfo {
     // ------------------------------------------------------------------ INFO persistence
 
     @Override public boolean loading() { return loading || server.loading(); }
+    @Override public long loadingStartTime() { return loadingStartSec; }
+    @Override public long loadingTotalBytes() { return loadingTotalBytes; }
+    @Override public long loadingLoadedBytes() { return loadingLoadedBytes; }
+    @Override public long loadingRdbUsedMem() { return loadingRdbUsedMem; }
     @Override public long currentSaveKeysProcessed() {
         return bg != null && bg.running() ? bg.keysWritten() : aof.rewriteKeysWritten();
     }
@@ -367,7 +520,11 @@ public final class Persistence implements PersistenceInfo {
     }
     @Override public long rdbSaves() { return saves; }
     @Override public long rdbLastLoadKeysExpired() { return lastLoadExpired; }
-    @Override public long rdbLastLoadKeysLoaded() { return lastLoadLoaded; }
+    @Override public long rdbLastLoadKeysLoaded() {
+        // While an RDB loads, Redis shows the running count.
+        RdbLoader l = rdbLoading;
+        return l != null ? l.loaded() : lastLoadLoaded;
+    }
     @Override public boolean aofEnabled() { return aof.enabled(); }
     @Override public boolean aofRewriteInProgress() { return aof.rewriteInProgress(); }
     @Override public boolean aofRewriteScheduled() { return aof.rewriteScheduled(); }

@@ -20,6 +20,8 @@ public interface PersistenceInfo {
     default long loadingTotalBytes() { return 0; }
     default long loadingLoadedBytes() { return 0; }
     default long loadingLoadedKeys() { return 0; }
+    /** The used-mem aux field of the RDB being loaded: Redis's estimate when the size is unknown. */
+    default long loadingRdbUsedMem() { return 0; }
 
     default long currentSaveKeysProcessed() { return 0; }
     default long currentSaveKeysTotal() { return 0; }
@@ -64,16 +66,6 @@ public interface PersistenceInfo {
         m.put("current_fork_perc", "0.00");
         m.put("current_save_keys_processed", Long.toString(currentSaveKeysProcessed()));
         m.put("current_save_keys_total", Long.toString(currentSaveKeysTotal()));
-        if (loading()) {
-            long total = loadingTotalBytes(), done = loadingLoadedBytes();
-            long elapsed = Math.max(0, System.currentTimeMillis() / 1000 - loadingStartTime());
-            m.put("loading_start_time", Long.toString(loadingStartTime()));
-            m.put("loading_total_bytes", Long.toString(total));
-            m.put("loading_rdb_used_mem", "0");
-            m.put("loading_loaded_bytes", Long.toString(done));
-            m.put("loading_loaded_perc", String.format("%.2f", total == 0 ? 0.0 : done * 100.0 / total));
-            m.put("loading_eta_seconds", Long.toString(done == 0 ? 1 : (total - done) * elapsed / Math.max(1, done)));
-        }
         m.put("rdb_changes_since_last_save", Long.toString(rdbChangesSinceLastSave()));
         m.put("rdb_bgsave_in_progress", rdbBgsaveInProgress() ? "1" : "0");
         m.put("rdb_last_save_time", Long.toString(rdbLastSaveTime()));
@@ -103,6 +95,27 @@ public interface PersistenceInfo {
             m.put("aof_buffer_length", Long.toString(aofBufferLength()));
             m.put("aof_pending_bio_fsync", Long.toString(aofPendingBioFsync()));
             m.put("aof_delayed_fsync", Long.toString(aofDelayedFsync()));
+        }
+        if (loading()) {
+            // After everything else, with Redis 7.0's percentage and ETA arithmetic.
+            long total = loadingTotalBytes(), done = loadingLoadedBytes(), usedMem = loadingRdbUsedMem();
+            double perc = 0;
+            long remaining = 1;
+            if (total != 0) {
+                perc = done * 100.0 / total;
+                remaining = total - done;
+            } else if (usedMem != 0) {
+                perc = Math.min(99.99, done * 100.0 / usedMem);
+                remaining = Math.max(1, usedMem - done);
+            }
+            long elapsed = System.currentTimeMillis() / 1000 - loadingStartTime();
+            long eta = elapsed == 0 ? 1 : elapsed * remaining / (done + 1);
+            m.put("loading_start_time", Long.toString(loadingStartTime()));
+            m.put("loading_total_bytes", Long.toString(total));
+            m.put("loading_rdb_used_mem", Long.toString(usedMem));
+            m.put("loading_loaded_bytes", Long.toString(done));
+            m.put("loading_loaded_perc", String.format(java.util.Locale.ROOT, "%.2f", perc));
+            m.put("loading_eta_seconds", Long.toString(eta));
         }
         return m;
     }

@@ -86,7 +86,10 @@ public final class ServerProcess implements AutoCloseable {
         return sp;
     }
 
-    /** Polls PING until the server answers PONG (or -LOADING), or fails after {@code millis}. */
+    /**
+     * Polls PING until the server answers with anything but -LOADING (a server listens while it
+     * loads its dataset, as Redis does), or fails after {@code millis}.
+     */
     public void awaitPing(long millis) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         IOException last = null;
@@ -104,7 +107,7 @@ public final class ServerProcess implements AutoCloseable {
                 InputStream in = s.getInputStream();
                 byte[] buf = new byte[64];
                 int n = in.read(buf);
-                if (n > 0) return;
+                if (n > 0 && !new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("-LOADING")) return;
             } catch (IOException e) {
                 last = e;
             }

@@ -131,7 +131,7 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
      * then with appendonly on replays base and incremental files, creates a base if there is none,
      * opens the last incremental file and starts appending.
      */
-    public void loadAtStartup() throws DataLoadException {
+    public void loadAtStartup(io.vermilion.persistence.LoadPipe pipe) throws DataLoadException {
         try {
             manifest = loadManifestFromDisk();
         } catch (AofException e) {
@@ -144,20 +144,24 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
         boolean loaded;
         try {
             upgradeIfNeeded();
-            loaded = loadFiles();
-        } catch (IOException e) {
+            loaded = loadFiles(pipe);
+        } catch (IOException | RuntimeException e) {
             throw new DataLoadException(e.getMessage(), e);
         }
         if (loaded) log.notice(String.format("DB loaded from append only file: %.3f seconds", (System.nanoTime() - t0) / 1e9));
         try {
-            openOnServerStart();
-            deleteHistoryFiles();
-        } catch (IOException e) {
+            // The rest touches the keyspace (a first base) and the node: on the loop.
+            pipe.call(() -> {
+                openOnServerStart();
+                deleteHistoryFiles();
+                state = State.ON;
+                lastFsyncSec = nowSec();
+                attach();
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
             throw new DataLoadException(e.getMessage(), e);
         }
-        state = State.ON;
-        lastFsyncSec = nowSec();
-        attach();
     }
 
     private void attach() {
@@ -194,7 +198,7 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
     }
 
     /** Replays base then incr files; false if there was nothing to load. */
-    private boolean loadFiles() throws IOException {
+    private boolean loadFiles(io.vermilion.persistence.LoadPipe pipe) throws IOException {
         if (manifest.isEmpty()) return false;
         List<AofManifest.Info> files = new ArrayList<>();
         if (manifest.base() != null) files.add(manifest.base());
@@ -209,22 +213,41 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
         }
         if (total == 0) return false;
         Keyspace ks = server.keyspace();
-        boolean expiry = ks.expiryEnabled();
-        ks.expiryEnabled(false); // nothing expires while loading: the log assumes the exact keyspace
-        server.loading(true);
+        boolean[] expiry = new boolean[1];
+        long totalBytes = total;
+        pipe.run(() -> {
+            expiry[0] = ks.expiryEnabled();
+            ks.expiryEnabled(false); // nothing expires while loading: the log assumes the exact keyspace
+            persistence.startLoading(totalBytes, null);
+        });
+        boolean ok = false;
         try {
+            long offset = 0;
             for (int i = 0; i < files.size(); i++) {
                 AofManifest.Info f = files.get(i);
                 boolean last = i == files.size() - 1;
                 long t0 = System.nanoTime();
-                boolean truncated = loadSingle(f.name(), last);
+                boolean truncated = loadSingle(f.name(), last, pipe, offset);
+                // Everything of this file is applied before its time is reported.
+                pipe.run(() -> { });
+                offset += Files.size(dir().resolve(f.name()));
                 if (truncated && !last) throw new AofException("Fatal error: the truncated file is not the last file");
                 log.notice(String.format("DB loaded from %s file %s: %.3f seconds", f.type() == AofManifest.BASE ? "base" : "incr",
                         f.name(), (System.nanoTime() - t0) / 1e9));
             }
+            ok = true;
         } finally {
-            server.loading(false);
-            ks.expiryEnabled(expiry);
+            // After a fatal error the node stays "loading" (clients keep getting -LOADING) until stopped.
+            if (ok) {
+                try {
+                    server.loop().submit(() -> {
+                        ks.expiryEnabled(expiry[0] || ks.expiryEnabled());
+                        persistence.stopLoading();
+                    }).get();
+                } catch (Exception e) {
+                    // the loop is gone: nothing to reset
+                }
+            }
         }
         currentSize = total;
         rewriteBaseSize = manifest.base() == null ? 0 : Files.size(dir().resolve(manifest.base().name()));
@@ -232,7 +255,8 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
     }
 
     /** Replays one file; returns true if it was truncated (and cut back). */
-    private boolean loadSingle(String name, boolean last) throws IOException {
+    private boolean loadSingle(String name, boolean last, io.vermilion.persistence.LoadPipe pipe, long offset)
+            throws IOException {
         Path path = dir().resolve(name);
         long size = Files.size(path);
         if (size == 0) return false;
@@ -243,11 +267,11 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
             if (n == 5 && new String(sig, StandardCharsets.US_ASCII).equals("REDIS")) {
                 boolean oldStyle = name.equals(fileName());
                 log.notice(oldStyle ? "Reading RDB preamble from AOF file..." : "Reading RDB base file on AOF loading...");
-                start = loadRdbPart(path, size, name, oldStyle);
+                start = loadRdbPart(path, size, name, oldStyle, pipe, offset);
                 if (oldStyle) log.notice("Reading the remaining AOF tail...");
             }
         }
-        Client client = server.newClient(null, new Reply(Unpooled.buffer(256)));
+        Client client = pipe.call(() -> server.newClient(null, new Reply(Unpooled.buffer(256))));
         try (InputStream raw = Files.newInputStream(path)) {
             raw.skipNBytes(start);
             AofCommandReader r = new AofCommandReader(new BufferedInputStream(raw, 1 << 16), start, size);
@@ -273,23 +297,33 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
                     continue;
                 }
                 if (isWord(argv[0], "exec") && multi != null) {
-                    for (byte[][] q : multi) execute(client, q);
+                    List<byte[][]> tx = multi;
+                    pipe.apply(() -> {
+                        for (byte[][] q : tx) execute(client, q);
+                    });
                     multi = null;
+                    persistence.loadingProgress(offset + r.validUpTo());
                     continue;
                 }
                 if (server.commands().lookup(argv[0]) == null) {
                     throw new AofException("Unknown command '" + new String(argv[0], StandardCharsets.ISO_8859_1)
                             + "' reading the append only file " + name);
                 }
-                if (multi != null) multi.add(argv);
-                else execute(client, argv);
+                if (multi != null) {
+                    multi.add(argv);
+                } else {
+                    byte[][] cmd = argv;
+                    pipe.apply(() -> execute(client, cmd));
+                }
+                persistence.loadingProgress(offset + r.validUpTo());
+                persistence.keyLoadDelay();
             }
             if (multi != null) {
                 log.warning("Revert incomplete MULTI/EXEC transaction in AOF file " + name);
                 return truncated(path, name, last, validBeforeMulti);
             }
         } finally {
-            server.removeClient(client);
+            pipe.apply(() -> server.removeClient(client));
         }
         return false;
     }
@@ -298,11 +332,13 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
         return new String(a, StandardCharsets.ISO_8859_1).equalsIgnoreCase(lower);
     }
 
-    private long loadRdbPart(Path path, long size, String name, boolean oldStyle) throws IOException {
+    private long loadRdbPart(Path path, long size, String name, boolean oldStyle, io.vermilion.persistence.LoadPipe pipe,
+            long offset) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
             RdbReader r = new RdbReader(new RdbSource.Stream(in, size), persistence.codec(), config.getBool("rdbchecksum"));
             RdbLoader loader = new RdbLoader(server.keyspace(), log, true);
-            r.read(loader);
+            r.read(persistence.piped(loader, pipe, r, offset));
+            pipe.flush();
             return r.position();
         } catch (RdbException e) {
             throw new AofException((oldStyle ? "Error reading the RDB preamble of the AOF file " : "Error reading the RDB base file ")
