@@ -44,7 +44,7 @@ public final class Db {
 
     /** The value of key, or null if absent or expired (deleting it then). Updates the access clock. */
     public Object get(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return null;
         int i = d.find(key);
         if (i < 0) return null;
@@ -54,13 +54,13 @@ public final class Db {
         }
         d.lru[i] = keyspace.touched(d.lru[i]);
         Object v = d.vals[i];
-        if (keyspace.snapshotting && !(v instanceof byte[])) keyspace.beforeWrite(this, HashSlot.of(key), key);
+        if (keyspace.snapshotting && !(v instanceof byte[])) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         return v;
     }
 
     /** As {@link #get} without touching the access clock (OBJECT, TYPE-less internal reads). */
     public Object peek(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return null;
         int i = d.find(key);
         if (i < 0) return null;
@@ -70,7 +70,7 @@ public final class Db {
         }
         Object v = d.vals[i];
         // A mutable value (Sds) may be changed in place by the caller: a snapshot keeps a copy first.
-        if (keyspace.snapshotting && !(v instanceof byte[])) keyspace.beforeWrite(this, HashSlot.of(key), key);
+        if (keyspace.snapshotting && !(v instanceof byte[])) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         return v;
     }
 
@@ -80,7 +80,7 @@ public final class Db {
 
     /** Seconds since the key was last accessed (OBJECT IDLETIME, non-LFU policies), or -1 if absent. */
     public long idleSeconds(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return -1;
         int i = d.find(key);
         if (i < 0 || (d.expires != null && isExpired(d.expires[i]))) return -1;
@@ -89,7 +89,7 @@ public final class Db {
 
     /** The decayed LFU counter of key (OBJECT FREQ, LFU policies), or -1 if absent. */
     public int lfuFrequency(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return -1;
         int i = d.find(key);
         if (i < 0 || (d.expires != null && isExpired(d.expires[i]))) return -1;
@@ -106,7 +106,7 @@ public final class Db {
      * LFU policy, where keys carry a frequency instead, as Redis's objectSetLRUOrLFU.
      */
     public boolean setIdle(byte[] key, long idleSeconds) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null || keyspace.lfu()) return false;
         int i = d.find(key);
         if (i < 0) return false;
@@ -117,7 +117,7 @@ public final class Db {
 
     /** Sets key's LFU counter (RESTORE FREQ, RDB FREQ); only under an LFU policy. */
     public boolean setFrequency(byte[] key, int counter) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null || !keyspace.lfu()) return false;
         int i = d.find(key);
         if (i < 0) return false;
@@ -133,7 +133,7 @@ public final class Db {
      * Returns true if the key was new.
      */
     public boolean put(byte[] key, Object val, boolean keepTtl) {
-        int slot = HashSlot.of(key);
+        int slot = keyspace.slotOf(key);
         if (keyspace.snapshotting) keyspace.beforeWrite(this, slot, key);
         Dict d = slots[slot];
         if (d == null) slots[slot] = d = new Dict();
@@ -165,7 +165,7 @@ public final class Db {
      * is absent. Renaming a key to itself changes nothing.
      */
     public boolean rename(byte[] from, byte[] to) {
-        int slot = HashSlot.of(from);
+        int slot = keyspace.slotOf(from);
         Dict d = slots[slot];
         if (d == null) return false;
         int i = d.find(from);
@@ -190,7 +190,7 @@ public final class Db {
      */
     public boolean moveTo(byte[] key, Db dst) {
         if (dst == this) return false;
-        int slot = HashSlot.of(key);
+        int slot = keyspace.slotOf(key);
         Dict d = slots[slot];
         if (d == null) return false;
         int i = d.find(key);
@@ -210,7 +210,7 @@ public final class Db {
 
     /** Inserts an absent key with existing access information and expiry (rename/move). */
     private void adopt(byte[] key, Object val, int stamp, long when) {
-        int slot = HashSlot.of(key);
+        int slot = keyspace.slotOf(key);
         if (keyspace.snapshotting) keyspace.beforeWrite(this, slot, key);
         Dict d = slots[slot];
         if (d == null) slots[slot] = d = new Dict();
@@ -224,18 +224,18 @@ public final class Db {
 
     /** Replaces the value of an existing, live key in place (keeps TTL). Returns false if absent. */
     public boolean replace(byte[] key, Object val) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return false;
         int i = d.find(key);
         if (i < 0) return false;
-        if (keyspace.snapshotting) keyspace.beforeWrite(this, HashSlot.of(key), key);
+        if (keyspace.snapshotting) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         d.vals[i] = val;
         return true;
     }
 
     /** Deletes key; true if it existed (an expired key counts as absent). */
     public boolean delete(byte[] key) {
-        int slot = HashSlot.of(key);
+        int slot = keyspace.slotOf(key);
         Dict d = slots[slot];
         if (d == null) return false;
         int i = d.find(key);
@@ -261,7 +261,7 @@ public final class Db {
 
     /** Absolute expiry in unix ms, {@link #NO_EXPIRE}, or -2 if the key does not exist. */
     public long getExpire(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return -2;
         int i = d.find(key);
         if (i < 0) return -2;
@@ -275,11 +275,11 @@ public final class Db {
 
     /** Sets the absolute expiry (unix ms) of an existing key; false if absent. */
     public boolean setExpire(byte[] key, long whenMs) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return false;
         int i = d.find(key);
         if (i < 0) return false;
-        if (keyspace.snapshotting) keyspace.beforeWrite(this, HashSlot.of(key), key);
+        if (keyspace.snapshotting) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         long old = d.expireAt(i);
         d.setExpire(i, whenMs);
         // NO_EXPIRE (-1, a time in 1969) can arrive here on a replica or while loading, where
@@ -291,7 +291,7 @@ public final class Db {
 
     /** Removes the TTL of key; true if it had one. */
     public boolean persist(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return false;
         int i = d.find(key);
         if (i < 0 || d.expireAt(i) == NO_EXPIRE) return false;
@@ -299,7 +299,7 @@ public final class Db {
             expireAt(d, i);
             return false;
         }
-        if (keyspace.snapshotting) keyspace.beforeWrite(this, HashSlot.of(key), key);
+        if (keyspace.snapshotting) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         d.setExpire(i, NO_EXPIRE);
         expiring--;
         return true;
@@ -311,7 +311,7 @@ public final class Db {
 
     private void expireAt(Dict d, int i) {
         byte[] key = d.keys[i];
-        int slot = HashSlot.of(key);
+        int slot = keyspace.slotOf(key);
         removeAt(slot, d, i);
         keyspace.stats().expiredKeys++;
         keyspace.keyExpired(this, key);
@@ -434,7 +434,7 @@ public final class Db {
      * An absent key is not "expired".
      */
     public boolean expireIfNeeded(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return false;
         int i = d.find(key);
         if (i < 0 || d.expires == null || !isExpired(d.expires[i])) return false;

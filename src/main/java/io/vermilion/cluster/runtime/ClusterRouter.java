@@ -49,7 +49,7 @@ public final class ClusterRouter implements Server.Router {
         int missing = 0, existing = 0;
         for (int pos : keys) {
             byte[] key = argv[pos];
-            int thisSlot = HashSlot.of(key);
+            int thisSlot = c.server().keyspace().slotOf(key);
             if (firstKey == null) {
                 firstKey = key;
                 slot = thisSlot;
