@@ -36,12 +36,12 @@ import picocli.CommandLine.Parameters;
 public final class CliMain {
     /** redis-cli options we recognise but do not implement yet: refused with a clear message. */
     private static final Set<String> NOT_YET = Set.of(
-            "-c", "--cluster", "-X", "--json", "--quoted-json", "--stat", "--latency", "--latency-history",
+            "-X", "--json", "--quoted-json", "--stat", "--latency", "--latency-history",
             "--latency-dist", "--lru-test", "--replica", "--slave", "--rdb", "--functions-rdb", "--pipe",
             "--pipe-timeout", "--bigkeys", "--memkeys", "--memkeys-samples", "--hotkeys", "--scan", "--pattern",
             "--quoted-pattern", "--intrinsic-latency", "--eval", "--ldb", "--ldb-sync-mode", "--tls", "--sni",
             "--cacert", "--cacertdir", "--insecure", "--cert", "--key", "--tls-ciphers", "--tls-ciphersuites",
-            "--mono", "--cluster-yes");
+            "--mono");
 
     final ConnInfo conn = new ConnInfo();
     final CliConfig cfg = new CliConfig();
@@ -163,6 +163,11 @@ public final class CliMain {
         }
     }
 
+    @Option(names = "-c")
+    void clusterMode(boolean on) {
+        cfg.clusterMode = true;
+    }
+
     @Option(names = "--no-auth-warning")
     void noAuthWarning(boolean on) {
         cfg.noAuthWarning = true;
@@ -202,6 +207,11 @@ public final class CliMain {
 
     /** Parses {@code args} and runs; returns the exit status. */
     static int run(String[] args, CliOutput out) {
+        if (io.vermilion.cli.cluster.ClusterCli.wanted(args)) {
+            out.flush();
+            return io.vermilion.cli.cluster.ClusterCli.run(args, new io.vermilion.cli.cluster.ClusterCli.Host(
+                    err -> usage(), version(), CliMain::askPassword), Tty.stdoutIsTty());
+        }
         CliMain m = new CliMain(Tty.stdoutIsTty());
         CommandLine cl = new CommandLine(m)
                 .setStopAtPositional(true)
@@ -253,6 +263,10 @@ public final class CliMain {
             out.error(optionError);
             return 1;
         }
+        if (conn.socket != null && cfg.clusterMode) {
+            out.error("Options -c and -s are mutually exclusive.");
+            return 1;
+        }
         if (cfg.resp2 && cfg.resp3) {
             out.error("Options -2 and -3 are mutually exclusive.");
             return 1;
@@ -270,7 +284,8 @@ public final class CliMain {
         ReplyFormatter formatter = new ReplyFormatter(cfg.bulkDelimiter, cfg.replyDelimiter);
         try (Session session = new Session(conn, cfg, out, formatter)) {
             HelpHolder help = new HelpHolder(session);
-            CommandExecutor exec = new CommandExecutor(session, new DirectRouter(), formatter, help, version());
+            CommandExecutor exec = new CommandExecutor(session,
+                    cfg.clusterMode ? new ClusterRouter() : new DirectRouter(), formatter, help, version());
             if (command.isEmpty()) return interactive(session, exec, help);
 
             List<byte[]> argv = commandBytes(args, command);
