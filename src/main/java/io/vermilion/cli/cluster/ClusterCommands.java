@@ -107,7 +107,7 @@ final class ClusterCommands {
             byAddr.put(extra.address(), extra);
         }
         ClusterWait.Connector conn = hp -> byAddr.get(hp).open(10_000);
-        return ClusterCreate.waitWithDots(mgr.log, title, addrs, conn, timeoutMs, false);
+        return ClusterCreate.waitWithDots(mgr.log, title, addrs, conn, timeoutMs);
     }
 
     /**
@@ -300,24 +300,24 @@ final class ClusterCommands {
         return false;
     }
 
-    /** Keys in the planned slots, for the progress bar's ETA (one pipelined round per source). */
-    private static long countKeys(ClusterManager mgr, List<SlotMove> table) {
+    /** Keys in each planned slot, for the progress bar's ETA and for grouping (one pipelined round per source). */
+    private static Map<Integer, Long> countKeys(ClusterManager mgr, List<SlotMove> table) {
         Map<ClusterNode, List<SlotMove>> bySource = new LinkedHashMap<>();
         for (SlotMove m : table) bySource.computeIfAbsent(m.source(), k -> new ArrayList<>()).add(m);
-        long total = 0;
+        Map<Integer, Long> counts = new HashMap<>();
         for (Map.Entry<ClusterNode, List<SlotMove>> e : bySource.entrySet()) {
             try {
                 RespConnection c = e.getKey().connection();
                 for (SlotMove m : e.getValue()) c.send("CLUSTER", "COUNTKEYSINSLOT", Integer.toString(m.slot()));
-                for (int i = 0; i < e.getValue().size(); i++) {
+                for (SlotMove m : e.getValue()) {
                     Reply r = c.read();
-                    if (r.unwrap() instanceof Reply.Integer n) total += n.value();
+                    if (r.unwrap() instanceof Reply.Integer n) counts.put(m.slot(), n.value());
                 }
             } catch (IOException ex) {
-                return 0;
+                return counts;
             }
         }
-        return total;
+        return counts;
     }
 
     /**
@@ -329,9 +329,12 @@ final class ClusterCommands {
                             java.util.function.Function<SlotMove, String> render) {
         if (table.isEmpty()) return true;
         MoveGuard.get().install(mgr.log, fixCommand(mgr));
-        Progress progress = new Progress(mgr.log, "slots", table.size(), countKeys(mgr, table)).start();
+        Map<Integer, Long> counts = countKeys(mgr, table);
+        long total = 0;
+        for (long c : counts.values()) total += c;
+        Progress progress = new Progress(mgr.log, "slots", table.size(), total).start();
         MoveRunner runner = new MoveRunner(mgr);
-        MoveRunner.Result r = runner.run(table, render, progress);
+        MoveRunner.Result r = runner.run(table, render, progress, counts);
         if (r.ok()) progress.finish("Moved");
         else progress.close();
         boolean clean = true;

@@ -207,38 +207,51 @@ public final class ClusterCreate {
             ClusterNode n = mgr.byAddress(hp.host(), hp.port());
             return n.open(10_000);
         };
-        String why = waitWithDots(log, "Waiting for the cluster to join", addrs, conn, timeoutMs, true);
-        if (why != null) return why;
-        boolean replicas = false;
-        for (ClusterNode n : nodes) {
-            if (!n.dirty || n.replicate() == null) continue;
-            replicas = true;
-            Reply r = n.call("CLUSTER", "REPLICATE", n.replicate());
-            if (r.isError()) {
-                log.replyError(n, r.asString());
-                return n + ": " + r.asString();
+        // redis-cli's "Waiting for the cluster to join" and a dot a second; we also wait for the
+        // replicas to be seen as replicas everywhere, on the same line of dots.
+        log.println("Waiting for the cluster to join");
+        long start = System.nanoTime();
+        Runnable dot = () -> log.print(".");
+        String why = ClusterWait.await(addrs, conn, timeoutMs, dot);
+        if (why == null) {
+            boolean replicas = false;
+            for (ClusterNode n : nodes) {
+                if (!n.dirty || n.replicate() == null) continue;
+                replicas = true;
+                Reply r = n.call("CLUSTER", "REPLICATE", n.replicate());
+                if (r.isError()) {
+                    log.print("\n");
+                    log.replyError(n, r.asString());
+                    return n + ": " + r.asString();
+                }
+                n.dirty = false;
             }
-            n.dirty = false;
+            if (replicas) why = ClusterWait.await(addrs, conn, timeoutMs, dot);
         }
-        if (replicas) {
-            // Our addition: return only once every node sees the replicas as replicas.
-            why = waitWithDots(log, null, addrs, conn, timeoutMs, false);
-            if (why != null) return why;
+        endDots(log, start);
+        if (why != null) {
+            log.error("[ERR] The cluster did not settle in " + timeoutMs / 1000 + "s: " + why);
+            return why;
         }
         return null;
     }
 
+    /** Ends a line of waiting dots; on a terminal with the time spent. */
+    static void endDots(ManagerLog log, long startNanos) {
+        log.print(log.stdoutTty()
+                ? String.format(java.util.Locale.ROOT, " (%.1fs)\n", (System.nanoTime() - startNanos) / 1e9) : "\n");
+    }
+
     /**
-     * "Waiting for the cluster to join" and a dot a second, as redis-cli prints it; on a terminal
-     * the dots are followed by the time spent.
+     * {@code title}, a dot a second while waiting for the cluster to settle, a newline. Null when
+     * settled, else why not (also printed).
      */
     static String waitWithDots(ManagerLog log, String title, List<HostPort> addrs, ClusterWait.Connector conn,
-                               long timeoutMs, boolean newline) {
+                               long timeoutMs) {
         if (title != null) log.println(title);
         long start = System.nanoTime();
-        String why = ClusterWait.await(addrs, conn, timeoutMs, () -> log.print("."));
-        if (title != null || newline) log.print(log.stdoutTty()
-                ? String.format(java.util.Locale.ROOT, " (%.1fs)\n", (System.nanoTime() - start) / 1e9) : "\n");
+        String why = ClusterWait.await(addrs, conn, timeoutMs, title == null ? null : () -> log.print("."));
+        if (title != null) endDots(log, start);
         if (why != null) {
             log.error("[ERR] The cluster did not settle in " + timeoutMs / 1000 + "s: " + why);
             return why;

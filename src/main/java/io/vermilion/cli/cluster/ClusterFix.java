@@ -305,8 +305,13 @@ final class ClusterFix {
         };
         int readTimeout = (int) Math.min(Integer.MAX_VALUE, (long) opts.timeout * 5 + 30_000L);
         try (SlotMover.Conns conns = new SlotMover.Conns(readTimeout)) {
-            if (cold) mover.migrateKeys(m, conns, dots, true);
-            else mover.move(m, conns, dots);
+            if (cold) {
+                List<SlotMove> failed = new ArrayList<>();
+                mover.migrateKeys(List.of(m), conns, dots, failed);
+                if (!failed.isEmpty()) throw new SlotMover.MoveFailed(m.failure());
+            } else {
+                mover.move(m, conns, dots);
+            }
         } catch (SlotMover.MoveFailed e) {
             if (p != null) p.close();
             log.println("");

@@ -3,16 +3,18 @@ package io.vermilion.cli.cluster;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Executes a plan of slot moves, several at once where that helps and is safe: at most one move
- * per source node at a time (a source is busy for the whole of a MIGRATE, so two moves from it
- * would only queue), up to {@code --cluster-parallel} moves in all. Each move is independent
- * (its own slot, its own state machine), so running them side by side changes nothing for
- * clients.
+ * Executes a plan of slot moves, several at once where that helps and is safe. Consecutive slots
+ * of the same source and target move as a group, in step (one pipelined SETSLOT write per step
+ * and node, shared MIGRATE batches); groups of different sources run in parallel, up to
+ * {@code --cluster-parallel}, but never two from the same source (a source is busy for the whole
+ * of a MIGRATE, so they would only queue). Each slot keeps its own state machine, so moving them
+ * side by side changes nothing for clients.
  *
  * <p>When a move fails, or the user interrupts, no new move starts; the ones in flight finish
  * (or roll back) and the result lists what was done and what is left open.
@@ -30,6 +32,11 @@ final class MoveRunner {
         }
     }
 
+    /** Most slots moved together (see {@link SlotMover#moveGroup}). */
+    static final int GROUP_SLOTS = 512;
+    /** Most keys (as counted before the start) in one group, so an interrupted group finishes fast. */
+    static final long GROUP_KEYS = 50_000;
+
     private final ClusterManager mgr;
     private final SlotMover mover;
     private final MoveGuard guard = MoveGuard.get();
@@ -45,6 +52,14 @@ final class MoveRunner {
      * @param progress progress display, or null
      */
     Result run(List<SlotMove> plan, Function<SlotMove, String> render, Progress progress) {
+        return run(plan, render, progress, null);
+    }
+
+    /**
+     * As {@link #run(List, Function, Progress)}; {@code keysPerSlot} (may be null) lets groups
+     * be cut so that finishing a group after Ctrl-C stays quick.
+     */
+    Result run(List<SlotMove> plan, Function<SlotMove, String> render, Progress progress, Map<Integer, Long> keysPerSlot) {
         int parallel = Math.max(1, mgr.opts.parallel);
         Set<ClusterNode> sources = new HashSet<>();
         for (SlotMove m : plan) sources.add(m.source());
@@ -64,45 +79,57 @@ final class MoveRunner {
         Runnable work = () -> {
             try (SlotMover.Conns conns = new SlotMover.Conns(readTimeout)) {
                 while (true) {
-                    SlotMove m = null;
+                    List<SlotMove> group = new ArrayList<>();
                     synchronized (lock) {
-                        while (m == null) {
+                        while (group.isEmpty()) {
                             if (guard.stopRequested() || pending.isEmpty()) return;
+                            SlotMove head = null;
                             for (SlotMove c : pending) {
                                 if (!busy.contains(c.source())) {
-                                    m = c;
+                                    head = c;
                                     break;
                                 }
                             }
-                            if (m == null) {
+                            if (head == null) {
                                 try {
                                     lock.wait(50);
                                 } catch (InterruptedException e) {
                                     return;
                                 }
+                                continue;
+                            }
+                            // The next slots of the same source and target go together.
+                            long keys = 0;
+                            for (SlotMove c : pending) {
+                                if (c.source() != head.source() || c.target() != head.target()) continue;
+                                long k = keysPerSlot == null ? 0 : keysPerSlot.getOrDefault(c.slot(), 0L);
+                                if (!group.isEmpty() && (group.size() >= GROUP_SLOTS || keys + k > GROUP_KEYS)) break;
+                                group.add(c);
+                                keys += k;
                             }
                         }
-                        pending.remove(m);
-                        busy.add(m.source());
+                        pending.removeAll(group);
+                        busy.add(group.get(0).source());
                     }
-                    SlotMove cur = m;
                     try {
-                        mover.move(cur, conns, (mv, n) -> {
+                        mover.moveGroup(group, conns, (mv, n) -> {
                             if (progress != null) progress.keys(n);
                         });
                     } catch (SlotMover.MoveFailed e) {
-                        guard.requestStop("slot " + cur.slot() + " could not be moved");
+                        guard.requestStop("a slot could not be moved");
                     } catch (RuntimeException e) {
-                        cur.fail("internal error: " + e);
+                        for (SlotMove m : group) if (m.state() != SlotMove.State.DONE) m.fail("internal error: " + e);
                         guard.requestStop("internal error");
                     }
                     synchronized (lock) {
-                        busy.remove(cur.source());
-                        if (cur.state() == SlotMove.State.DONE) moved[0]++;
-                        else if (cur.state() == SlotMove.State.ROLLED_BACK) rolledBack[0]++;
-                        else failed.add(cur);
-                        if (progress != null && cur.state() == SlotMove.State.DONE) progress.unitDone();
-                        done.put(cur.index, render == null || quietOut ? "" : render.apply(cur));
+                        busy.remove(group.get(0).source());
+                        for (SlotMove cur : group) {
+                            if (cur.state() == SlotMove.State.DONE) moved[0]++;
+                            else if (cur.state() == SlotMove.State.ROLLED_BACK) rolledBack[0]++;
+                            else failed.add(cur);
+                            if (progress != null && cur.state() == SlotMove.State.DONE) progress.unitDone();
+                            done.put(cur.index, render == null || quietOut ? "" : render.apply(cur));
+                        }
                         // Print what is complete, in plan order.
                         while (done.containsKey(nextToPrint[0])) {
                             String text = done.remove(nextToPrint[0]);

@@ -74,167 +74,317 @@ final class SlotMover {
         }
     }
 
-    /**
-     * Runs the whole move: open the slot on both sides, move the keys, assign it everywhere.
-     * Returns normally when the slot was moved or rolled back ({@link SlotMove#state()} says
-     * which); throws if it stopped halfway, with the move marked failed and described.
-     */
+    /** Moves one slot (see {@link #moveGroup}). */
     void move(SlotMove m, Conns conns, Listener listener) throws MoveFailed {
-        guard.register(m);
+        moveGroup(List.of(m), conns, listener);
+    }
+
+    /**
+     * Moves a group of slots that share source and target, each through its own state machine
+     * but in step: every SETSLOT of a step goes to the node in one pipelined write. A node saves
+     * its cluster configuration (with fsync) once per event-loop round rather than once per
+     * SETSLOT then, which is where most of the time of moving thousands of small slots goes.
+     * Keys of several slots travel in the same MIGRATE.
+     *
+     * <p>Returns normally when every slot was moved (or rolled back after an interruption, see
+     * {@link SlotMove#state()}); throws if any slot stopped halfway. One slot failing (a key too
+     * big) does not stop the others of the group: they are finished.
+     */
+    void moveGroup(List<SlotMove> group, Conns conns, Listener listener) throws MoveFailed {
+        for (SlotMove m : group) guard.register(m);
         try {
-            String slot = Integer.toString(m.slot());
-            ClusterNode src = m.source();
-            ClusterNode dst = m.target();
-            Reply r = call(conns, dst, m, "CLUSTER", "SETSLOT", slot, "IMPORTING", src.name());
-            if (r.isError()) throw fail(m, dst + " refused SETSLOT IMPORTING: " + r.asString());
-            m.openedOnNodes = true;
-            m.state(SlotMove.State.IMPORTING);
-            if (guard.stopRequested() && m.allowRollback) {
-                // The source is not redirecting anyone yet: forgetting the import is safe.
-                Reply s = call(conns, dst, m, "CLUSTER", "SETSLOT", slot, "STABLE");
-                if (s.isError()) throw fail(m, dst + " refused SETSLOT STABLE: " + s.asString());
-                m.openedOnNodes = false;
-                m.state(SlotMove.State.ROLLED_BACK);
+            ClusterNode src = group.get(0).source();
+            ClusterNode dst = group.get(0).target();
+            List<SlotMove> failed = new ArrayList<>();
+
+            // 1. The target accepts the slots (no client is sent there yet).
+            List<Reply> rs = pipeline(conns, dst, group, m -> setslot(m, "IMPORTING", src.name()));
+            List<SlotMove> opened = new ArrayList<>();
+            for (int i = 0; i < group.size(); i++) {
+                SlotMove m = group.get(i);
+                if (rs.get(i).isError()) {
+                    m.fail(dst + " refused SETSLOT IMPORTING: " + rs.get(i).asString());
+                    failed.add(m);
+                } else {
+                    m.openedOnNodes = true;
+                    m.state(SlotMove.State.IMPORTING);
+                    opened.add(m);
+                }
+            }
+            if (guard.stopRequested() && !opened.isEmpty() && opened.get(0).allowRollback) {
+                // Interrupted before the source redirects anyone: forgetting the import is safe.
+                rollBack(conns, dst, opened, failed, SlotMove.State.ROLLED_BACK);
+                throwIfFailed(failed);
                 return;
             }
-            r = call(conns, src, m, "CLUSTER", "SETSLOT", slot, "MIGRATING", dst.name());
-            if (r.isError()) {
-                // Undo the import so the slot is not left open for nothing.
-                try {
-                    call(conns, dst, m, "CLUSTER", "SETSLOT", slot, "STABLE");
-                    m.openedOnNodes = false;
-                } catch (MoveFailed ignored) {
-                    // reported below with the original error
+            // 2. The source starts sending clients of missing keys to the target.
+            rs = pipeline(conns, src, opened, m -> setslot(m, "MIGRATING", dst.name()));
+            List<SlotMove> active = new ArrayList<>();
+            List<SlotMove> refused = new ArrayList<>();
+            for (int i = 0; i < opened.size(); i++) {
+                SlotMove m = opened.get(i);
+                if (rs.get(i).isError()) {
+                    m.fail(src + " refused SETSLOT MIGRATING: " + rs.get(i).asString());
+                    refused.add(m);
+                } else {
+                    m.sourceMigrating = true;
+                    m.state(SlotMove.State.MIGRATING);
+                    active.add(m);
                 }
-                throw fail(m, src + " refused SETSLOT MIGRATING: " + r.asString());
             }
-            m.sourceMigrating = true;
-            m.state(SlotMove.State.MIGRATING);
-            migrateKeys(m, conns, listener, false);
-            assign(m, conns);
-            m.openedOnNodes = false;
-            m.state(SlotMove.State.DONE);
+            // Refused slots never redirected anyone: undo their import so they are not left open.
+            if (!refused.isEmpty()) rollBack(conns, dst, refused, failed, SlotMove.State.FAILED);
+            // 3. From here the only way is forward.
+            List<SlotMove> emptied = migrateKeys(active, conns, listener, failed);
+            assign(emptied, conns, failed);
+            throwIfFailed(failed);
         } finally {
-            guard.unregister(m);
+            for (SlotMove m : group) guard.unregister(m);
         }
     }
 
-    /** Sets the new owner on the target first (it then spreads the news), the source, then every other master. */
-    private void assign(SlotMove m, Conns conns) throws MoveFailed {
-        String slot = Integer.toString(m.slot());
-        ClusterNode src = m.source();
-        ClusterNode dst = m.target();
-        Reply r = call(conns, dst, m, "CLUSTER", "SETSLOT", slot, "NODE", dst.name());
-        if (r.isError()) throw fail(m, dst + " refused SETSLOT NODE: " + r.asString());
-        m.state(SlotMove.State.ASSIGNED);
-        r = call(conns, src, m, "CLUSTER", "SETSLOT", slot, "NODE", dst.name());
-        // A source that just gave away its last slot may already have turned into a replica.
-        if (r.isError() && !r.asString().startsWith(ACCEPTABLE_SOURCE_ERR)) {
-            throw fail(m, src + " refused SETSLOT NODE: " + r.asString());
+    private static String[] setslot(SlotMove m, String state, String id) {
+        return new String[] {"CLUSTER", "SETSLOT", Integer.toString(m.slot()), state, id};
+    }
+
+    /** SETSLOT STABLE on the target for slots whose source never started migrating. */
+    private void rollBack(Conns conns, ClusterNode dst, List<SlotMove> moves, List<SlotMove> failed, SlotMove.State end) {
+        List<Reply> rs;
+        try {
+            rs = pipeline(conns, dst, moves, m -> new String[] {"CLUSTER", "SETSLOT", Integer.toString(m.slot()), "STABLE"});
+        } catch (MoveFailed e) {
+            for (SlotMove m : moves) if (!failed.contains(m)) failed.add(m);
+            return;
+        }
+        for (int i = 0; i < moves.size(); i++) {
+            SlotMove m = moves.get(i);
+            if (rs.get(i).isError()) {
+                if (m.failure() == null) m.fail(dst + " refused SETSLOT STABLE: " + rs.get(i).asString());
+                if (!failed.contains(m)) failed.add(m);
+            } else {
+                m.openedOnNodes = false;
+                if (end == SlotMove.State.ROLLED_BACK) m.state(end);
+                else if (!failed.contains(m)) failed.add(m);
+            }
+        }
+    }
+
+    private static void throwIfFailed(List<SlotMove> failed) throws MoveFailed {
+        if (failed.isEmpty()) return;
+        StringBuilder sb = new StringBuilder();
+        for (SlotMove m : failed) {
+            if (sb.length() > 0) sb.append("; ");
+            sb.append("slot ").append(m.slot()).append(": ").append(m.failure());
+        }
+        throw new MoveFailed(sb.toString());
+    }
+
+    /** Writes one command per move to {@code n} in one go and reads the replies. */
+    private List<Reply> pipeline(Conns conns, ClusterNode n, List<SlotMove> moves,
+                                 java.util.function.Function<SlotMove, String[]> command) throws MoveFailed {
+        List<Reply> out = new ArrayList<>();
+        if (moves.isEmpty()) return out;
+        try {
+            RespConnection c = conns.of(n);
+            for (SlotMove m : moves) c.send(command.apply(m));
+            for (int i = 0; i < moves.size(); i++) out.add(c.read());
+            return out;
+        } catch (IOException e) {
+            String why = "lost the connection to " + n + ": " + io.vermilion.cli.Session.describe(e);
+            for (SlotMove m : moves) if (m.failure() == null) m.fail(why);
+            throw new MoveFailed(why);
+        }
+    }
+
+    /**
+     * Sets the new owner on the target first (it then spreads the news, and if it crashed the
+     * slot would not be left without owner), the source, then every other master.
+     */
+    private void assign(List<SlotMove> moves, Conns conns, List<SlotMove> failed) throws MoveFailed {
+        if (moves.isEmpty()) return;
+        ClusterNode src = moves.get(0).source();
+        ClusterNode dst = moves.get(0).target();
+        List<Reply> rs = pipeline(conns, dst, moves, m -> setslot(m, "NODE", dst.name()));
+        List<SlotMove> owned = new ArrayList<>();
+        for (int i = 0; i < moves.size(); i++) {
+            SlotMove m = moves.get(i);
+            if (rs.get(i).isError()) {
+                m.fail(dst + " refused SETSLOT NODE: " + rs.get(i).asString());
+                failed.add(m);
+            } else {
+                m.state(SlotMove.State.ASSIGNED);
+                owned.add(m);
+            }
+        }
+        rs = pipeline(conns, src, owned, m -> setslot(m, "NODE", dst.name()));
+        List<SlotMove> done = new ArrayList<>();
+        for (int i = 0; i < owned.size(); i++) {
+            SlotMove m = owned.get(i);
+            // A source that just gave away its last slot may already have turned into a replica.
+            if (rs.get(i).isError() && !rs.get(i).asString().startsWith(ACCEPTABLE_SOURCE_ERR)) {
+                m.fail(src + " refused SETSLOT NODE: " + rs.get(i).asString());
+                failed.add(m);
+            } else {
+                done.add(m);
+            }
         }
         // The other masters learn it by gossip anyway; telling them now avoids extra redirections.
         List<ClusterNode> others = new ArrayList<>();
         for (ClusterNode n : mgr.nodes) if (n != src && n != dst && !n.isSlave()) others.add(n);
-        List<RespConnection> sent = new ArrayList<>();
+        Map<ClusterNode, RespConnection> sent = new HashMap<>();
         for (ClusterNode n : others) {
             try {
                 RespConnection c = conns.of(n);
-                c.send("CLUSTER", "SETSLOT", slot, "NODE", dst.name());
+                for (SlotMove m : done) c.send(setslot(m, "NODE", dst.name()));
                 c.flush();
-                sent.add(c);
+                sent.put(n, c);
             } catch (IOException e) {
-                sent.add(null);
-            }
-        }
-        for (int i = 0; i < others.size(); i++) {
-            RespConnection c = sent.get(i);
-            try {
-                Reply x = c == null ? null : c.read();
-                if (x == null || x.isError()) {
-                    mgr.log.warn("*** " + others.get(i) + " did not take slot " + m.slot() + "'s new owner"
-                            + (x == null ? "" : ": " + x.asString()) + "; it will learn it from the cluster bus.");
-                }
-            } catch (IOException e) {
-                mgr.log.warn("*** " + others.get(i) + " did not take slot " + m.slot() + "'s new owner ("
+                mgr.log.warn("*** " + n + " was not told the new owner of " + done.size() + " slot(s) ("
                         + io.vermilion.cli.Session.describe(e) + "); it will learn it from the cluster bus.");
             }
+        }
+        for (Map.Entry<ClusterNode, RespConnection> e : sent.entrySet()) {
+            int refusedCount = 0;
+            String last = null;
+            try {
+                for (int i = 0; i < done.size(); i++) {
+                    Reply x = e.getValue().read();
+                    if (x.isError()) {
+                        refusedCount++;
+                        last = x.asString();
+                    }
+                }
+            } catch (IOException ex) {
+                refusedCount = done.size();
+                last = io.vermilion.cli.Session.describe(ex);
+            }
+            if (refusedCount > 0) {
+                mgr.log.warn("*** " + e.getKey() + " did not take the new owner of " + refusedCount + " slot(s) (" + last
+                        + "); it will learn it from the cluster bus.");
+            }
+        }
+        for (SlotMove m : done) {
+            m.openedOnNodes = false;
+            m.state(SlotMove.State.DONE);
         }
     }
 
     /**
-     * Moves every key of the slot from source to target with MIGRATE, whatever the slot's state
-     * ({@code cold} moves are used by fix, where the slot is not open the usual way).
+     * Moves every key of the slots from source to target with MIGRATE (the slots' state is the
+     * caller's business: fix also uses this for "cold" moves). Returns the slots emptied; slots
+     * whose keys could not all be moved are marked failed and added to {@code failed}.
      */
-    void migrateKeys(SlotMove m, Conns conns, Listener listener, boolean cold) throws MoveFailed {
-        ClusterNode src = m.source();
+    List<SlotMove> migrateKeys(List<SlotMove> moves, Conns conns, Listener listener, List<SlotMove> failed) {
+        List<SlotMove> pending = new ArrayList<>(moves);
+        List<SlotMove> emptied = new ArrayList<>();
+        if (moves.isEmpty()) return emptied;
+        ClusterNode src = moves.get(0).source();
         int batch = Math.max(1, opts.pipeline);
+        String count = Integer.toString(batch * DEPTH);
         RespConnection sc;
         try {
             sc = conns.of(src);
         } catch (IOException e) {
-            throw fail(m, "cannot reach " + src + ": " + io.vermilion.cli.Session.describe(e));
+            failAll(pending, failed, "cannot reach " + src + ": " + io.vermilion.cli.Session.describe(e));
+            return emptied;
         }
-        String slot = Integer.toString(m.slot());
-        String count = Integer.toString(batch * DEPTH);
         try {
-            Reply keys = sc.call("CLUSTER", "GETKEYSINSLOT", slot, count);
-            while (true) {
-                if (keys.isError()) {
-                    mgr.log.replyError(src, keys.asString());
-                    throw fail(m, src + " refused GETKEYSINSLOT: " + keys.asString());
-                }
-                List<Reply> all = keys.asList();
-                if (all.isEmpty()) return;
-                List<List<byte[]>> chunks = new ArrayList<>();
-                for (int i = 0; i < all.size(); i += batch) {
-                    List<byte[]> chunk = new ArrayList<>();
-                    for (int j = i; j < Math.min(all.size(), i + batch); j++) chunk.add(all.get(j).asBytes());
-                    chunks.add(chunk);
-                }
-                for (List<byte[]> chunk : chunks) sc.send(migrateCommand(m.target(), chunk, false, opts.timeout));
-                sc.send("CLUSTER", "GETKEYSINSLOT", slot, count);
-                List<Reply> replies = new ArrayList<>();
-                for (int i = 0; i < chunks.size(); i++) replies.add(sc.read());
-                Reply next = sc.read();
-                boolean retry = false;
-                for (int i = 0; i < chunks.size(); i++) {
-                    Reply r = replies.get(i);
-                    List<byte[]> chunk = chunks.get(i);
+            while (!pending.isEmpty()) {
+                for (SlotMove m : pending) sc.send("CLUSTER", "GETKEYSINSLOT", Integer.toString(m.slot()), count);
+                List<byte[]> keys = new ArrayList<>();
+                List<SlotMove> owners = new ArrayList<>();
+                List<SlotMove> still = new ArrayList<>();
+                for (SlotMove m : new ArrayList<>(pending)) {
+                    Reply r = sc.read();
                     if (r.isError()) {
-                        handleMigrateError(m, conns, chunk, r.asString(), listener);
-                        retry = true; // the keys list fetched after a failed batch may be stale
-                    } else {
-                        m.addKeys(chunk.size());
-                        listener.keysMoved(m, chunk.size());
+                        mgr.log.replyError(src, r.asString());
+                        m.fail(src + " refused GETKEYSINSLOT: " + r.asString());
+                        failed.add(m);
+                        continue;
+                    }
+                    List<Reply> ks = r.asList();
+                    if (ks.isEmpty()) {
+                        emptied.add(m);
+                        continue;
+                    }
+                    still.add(m);
+                    for (Reply k : ks) {
+                        keys.add(k.asBytes());
+                        owners.add(m);
                     }
                 }
-                keys = retry ? sc.call("CLUSTER", "GETKEYSINSLOT", slot, count) : next;
+                pending = still;
+                if (keys.isEmpty()) break;
+                List<int[]> chunks = new ArrayList<>();
+                // One MIGRATE never mixes slots (the cluster refuses it with CROSSSLOT).
+                for (int i = 0; i < keys.size(); ) {
+                    int j = i;
+                    while (j < keys.size() && j - i < batch && owners.get(j) == owners.get(i)) j++;
+                    chunks.add(new int[] {i, j});
+                    i = j;
+                }
+                for (int[] c : chunks) sc.send(migrateCommand(moves.get(0).target(), keys.subList(c[0], c[1]), false, opts.timeout));
+                List<Reply> replies = new ArrayList<>();
+                for (int i = 0; i < chunks.size(); i++) replies.add(sc.read());
+                for (int i = 0; i < chunks.size(); i++) {
+                    int[] c = chunks.get(i);
+                    if (replies.get(i).isError()) {
+                        handleMigrateError(conns, keys.subList(c[0], c[1]), owners.subList(c[0], c[1]),
+                                replies.get(i).asString(), listener, failed);
+                    } else {
+                        credit(owners.subList(c[0], c[1]), listener);
+                    }
+                }
+                pending.removeIf(failed::contains);
             }
         } catch (IOException e) {
-            throw fail(m, "lost the connection to " + src + " while moving keys: " + io.vermilion.cli.Session.describe(e));
+            failAll(pending, failed, "lost the connection to " + src + " while moving keys: " + io.vermilion.cli.Session.describe(e));
+        }
+        return emptied;
+    }
+
+    /** Counts moved keys per slot (consecutive keys usually share a slot). */
+    private static void credit(List<SlotMove> owners, Listener listener) {
+        int i = 0;
+        while (i < owners.size()) {
+            SlotMove m = owners.get(i);
+            int j = i;
+            while (j < owners.size() && owners.get(j) == m) j++;
+            m.addKeys(j - i);
+            listener.keysMoved(m, j - i);
+            i = j;
+        }
+    }
+
+    private static void failAll(List<SlotMove> moves, List<SlotMove> failed, String why) {
+        for (SlotMove m : moves) {
+            if (m.failure() == null) m.fail(why);
+            if (!failed.contains(m)) failed.add(m);
         }
     }
 
     /**
      * A MIGRATE batch failed. BUSYKEY: keys already on the target are compared (or replaced with
      * --cluster-replace) as redis-cli does. A slot nobody serves (fix) gets the target as owner.
-     * Anything else: retry key by key to find the culprit.
+     * Anything else: retry key by key to find the culprit; its slot is marked failed (and stays
+     * open, consistent), the other slots go on.
      */
-    private void handleMigrateError(SlotMove m, Conns conns, List<byte[]> chunk, String err, Listener listener)
-            throws MoveFailed, IOException {
-        ClusterNode src = m.source();
-        ClusterNode dst = m.target();
+    private void handleMigrateError(Conns conns, List<byte[]> chunk, List<SlotMove> owners, String err,
+                                    Listener listener, List<SlotMove> failed) throws IOException {
+        SlotMove first = owners.get(0);
+        ClusterNode src = first.source();
+        ClusterNode dst = first.target();
         RespConnection sc = conns.of(src);
-        boolean busy = err.contains("BUSYKEY");
-        if (busy) {
+        if (err.contains("BUSYKEY")) {
             mgr.log.warn("\n*** Target key exists");
             if (!opts.replace) {
                 mgr.log.warn("*** Checking key values on both nodes...");
                 List<byte[]> diffs = compareValues(conns, src, dst, chunk);
                 if (diffs == null) {
                     mgr.log.error("*** Value check failed!");
-                    throw fail(m, "keys already exist on " + dst + " and their values could not be compared"
+                    failOwners(owners, failed, "keys already exist on " + dst + " and their values could not be compared"
                             + " (DEBUG DIGEST-VALUE needs enable-debug-command); rerun with --cluster-replace to overwrite them");
+                    return;
                 }
                 if (!diffs.isEmpty()) {
                     StringBuilder sb = new StringBuilder("*** Found " + diffs.size()
@@ -244,44 +394,58 @@ final class SlotMover {
                     sb.append("Please fix the above key(s) manually and try again or relaunch the command \n"
                             + "with --cluster-replace option to force key overriding.\n");
                     mgr.log.log(ManagerLog.Level.ERR, sb.toString());
-                    throw fail(m, diffs.size() + " key(s) exist on both " + src + " and " + dst + " with different values");
+                    failOwners(owners, failed, diffs.size() + " key(s) exist on both " + src + " and " + dst
+                            + " with different values");
+                    return;
                 }
             }
             mgr.log.warn("*** Replacing target keys...");
             Reply r = sc.call(migrateCommand(dst, chunk, true, opts.timeout));
             if (r.isError()) {
                 mgr.log.replyError(src, r.asString());
-                throw fail(m, "MIGRATE ... REPLACE failed: " + r.asString());
+                failOwners(owners, failed, "MIGRATE ... REPLACE failed: " + r.asString());
+                return;
             }
-            m.addKeys(chunk.size());
-            listener.keysMoved(m, chunk.size());
+            credit(owners, listener);
             return;
         }
-        if (opts.fix && mgr.slotOwnerName(src, m.slot()) == null) {
+        if (opts.fix && mgr.slotOwnerName(src, first.slot()) == null) {
             mgr.log.warn("*** Slot was not served, setting owner to node " + dst + ".");
-            sc.call("CLUSTER", "SETSLOT", Integer.toString(m.slot()), "node", dst.name());
+            sc.call("CLUSTER", "SETSLOT", Integer.toString(first.slot()), "node", dst.name());
         }
         // Find the key at fault: one MIGRATE per key, a longer timeout for a lone big key.
         int longTimeout = (int) Math.min((long) opts.timeout * 4, 600_000L);
-        for (byte[] key : chunk) {
+        for (int i = 0; i < chunk.size(); i++) {
+            byte[] key = chunk.get(i);
+            SlotMove m = owners.get(i);
+            if (failed.contains(m)) continue;
             Reply r = sc.call(migrateCommand(dst, List.of(key), false, opts.timeout));
             if (r.isError() && r.asString().contains("IOERR")) {
                 r = sc.call(migrateCommand(dst, List.of(key), false, longTimeout));
             }
             if (r.isError()) {
                 if (r.asString().contains("BUSYKEY")) {
-                    handleMigrateError(m, conns, List.of(key), r.asString(), listener);
+                    handleMigrateError(conns, List.of(key), List.of(m), r.asString(), listener, failed);
                     continue;
                 }
                 mgr.log.replyError(src, r.asString());
                 String size = keySize(sc, key);
-                throw fail(m, "key '" + new String(key, StandardCharsets.UTF_8) + "'" + size
-                        + " could not be migrated: " + r.asString()
-                        + (r.asString().contains("IOERR") ? " (a bigger --cluster-timeout may help)" : ""));
+                m.fail("key '" + new String(key, StandardCharsets.UTF_8) + "'" + size + " could not be migrated: "
+                        + r.asString() + (r.asString().contains("IOERR") ? " (a bigger --cluster-timeout may help)" : ""));
+                failed.add(m);
+                continue;
             }
             // NOKEY: the key expired or was deleted meanwhile, nothing to move.
             m.addKeys(1);
             listener.keysMoved(m, 1);
+        }
+    }
+
+    private static void failOwners(List<SlotMove> owners, List<SlotMove> failed, String why) {
+        for (SlotMove m : owners) {
+            if (failed.contains(m)) continue;
+            m.fail(why);
+            failed.add(m);
         }
     }
 
