@@ -52,6 +52,7 @@ final class ClusterFix {
     boolean fixOpenSlot(int slot) throws IOException {
         refuseWithUnreachableMasters("open slots");
         log.info(">>> Fixing open slot " + slot);
+        if (interruptedMove(slot)) return finishInterruptedMove(slot);
         List<ClusterNode> owners = new ArrayList<>();
         for (ClusterNode n : mgr.nodes) {
             if (n.isSlave()) continue;
@@ -238,6 +239,53 @@ final class ClusterFix {
             }
             return unhandled(slot, migStr, impStr, owner);
         }
+    }
+
+    /**
+     * The usual leftover of an interrupted move: one master S owns the slot and is migrating it to
+     * T, T is importing it from S, and no third master holds keys of it. redis-cli counts T's keys
+     * as a second owner and then gives the slot to whichever side has more keys, moving the other
+     * side's keys "cold" while clients are no longer redirected. The move can simply be finished
+     * instead, the way it was going, with clients redirected as during any migration.
+     */
+    private boolean interruptedMove(int slot) throws IOException {
+        ClusterNode src = null, dst = null;
+        for (ClusterNode n : mgr.masters()) {
+            if (n.migrating.containsKey(slot)) {
+                if (src != null) return false;
+                src = n;
+            }
+            if (n.importing.containsKey(slot)) {
+                if (dst != null) return false;
+                dst = n;
+            }
+        }
+        if (src == null || dst == null || src == dst || !src.hasSlot(slot)) return false;
+        if (!dst.name().equals(src.migrating.get(slot)) || !src.name().equals(dst.importing.get(slot))) return false;
+        for (ClusterNode n : mgr.masters()) {
+            if (n == src || n == dst) continue;
+            if (n.hasSlot(slot)) return false;
+            long c = mgr.countKeysInSlot(n, slot);
+            if (c != 0) return false;
+        }
+        return true;
+    }
+
+    private boolean finishInterruptedMove(int slot) throws IOException {
+        ClusterNode src = null, dst = null;
+        for (ClusterNode n : mgr.masters()) {
+            if (n.migrating.containsKey(slot)) src = n;
+            if (n.importing.containsKey(slot)) dst = n;
+        }
+        log.println("Set as migrating in: " + src);
+        log.println("Set as importing in: " + dst);
+        long onSrc = mgr.countKeysInSlot(src, slot), onDst = mgr.countKeysInSlot(dst, slot);
+        plan(slot, "the move of slot " + slot + " from " + src + " to " + dst + " was interrupted (" + onSrc
+                + " keys still on " + src + ", " + onDst + " already on " + dst + "). Finish it: move the remaining keys to "
+                + dst + " and make it the owner everywhere.");
+        if (opts.dryRun) return dryRunDone();
+        log.info(">>> Case 1: Moving slot " + slot + " from " + src + " to " + dst);
+        return moveSlot(src, dst, slot, false, true);
     }
 
     private static String keys(Map<ClusterNode, Long> keysOn, ClusterNode n) {

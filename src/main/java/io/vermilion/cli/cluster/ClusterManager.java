@@ -384,6 +384,8 @@ public final class ClusterManager {
         for (ClusterNode n : nodes) {
             String to = n.migrating.get(slot);
             if (to != null) parts.add("migrating on " + n + " (to " + nameOrId(to) + ")");
+        }
+        for (ClusterNode n : nodes) {
             String from = n.importing.get(slot);
             if (from != null) parts.add("importing on " + n + " (from " + nameOrId(from) + ")");
         }
