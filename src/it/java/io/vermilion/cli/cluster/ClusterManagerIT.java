@@ -235,7 +235,7 @@ class ClusterManagerIT {
 
                 String target = myId(p4);
                 String[] plan = {"--cluster", "reshard", addr(p1), "--cluster-from", "all", "--cluster-to", target,
-                        "--cluster-slots", "4096"};
+                        "--cluster-slots", "2000"};
                 Result planExpected = redisCliWithInput("no\n", plan);
                 Result planActual = oursWithInput("no\n", plan);
                 assertThat(planActual.out()).isEqualTo(planExpected.out()).contains("Do you want to proceed");
@@ -248,7 +248,7 @@ class ClusterManagerIT {
                 long moving = reshard.out().lines().filter(l -> l.matches("Moving slot \\d+ from 127\\.0\\.0\\.1:\\d+ to "
                         + "127\\.0\\.0\\.1:" + p4 + ": \\.*")).count();
                 assertThat(moving).isEqualTo(reshard.out().lines().filter(l -> l.startsWith("    Moving slot ")).count())
-                        .isGreaterThan(4000);
+                        .isGreaterThan(1990);
                 // Settled on return: redis-cli's own check passes at once.
                 Result check = redisCli("--cluster", "check", addr(p1));
                 assertThat(check.exit()).as("%s", check).isZero();
@@ -289,10 +289,13 @@ class ClusterManagerIT {
                 assertThat(away.exit()).as("%s", away).isZero();
                 Result del = ours("--cluster", "del-node", addr(p1), target);
                 assertThat(del.exit()).as("%s", del).isZero();
-                assertThat(del.out()).isEqualTo(">>> Removing node " + target + " from cluster " + addr(p1) + "\n"
-                        + ">>> Sending CLUSTER FORGET messages to the cluster...\n"
-                        + ">>> " + addr(p5) + " as replica of " + addr(p1) + "\n"
-                        + ">>> Sending CLUSTER RESET SOFT to the deleted node.\n");
+                // (Emptied, node 4 may already have turned itself into a replica, and its replica
+                // followed; otherwise del-node gives the replica another master.)
+                assertThat(del.out()).startsWith(">>> Removing node " + target + " from cluster " + addr(p1) + "\n"
+                        + ">>> Sending CLUSTER FORGET messages to the cluster...\n")
+                        .endsWith(">>> Sending CLUSTER RESET SOFT to the deleted node.\n");
+                assertThat(ClusterCliSupport.myLine(p5)).containsAnyOf("slave " + myId(p1) + " ",
+                        "slave " + myId(f.node(1).port()) + " ", "slave " + myId(f.node(2).port()) + " ");
                 assertThat(call(p4, "CLUSTER", "INFO")).contains("cluster_known_nodes:1\r\n");
                 List<Integer> rest = List.of(p1, f.node(1).port(), f.node(2).port(), p5);
                 assertSettled(rest);
