@@ -28,8 +28,8 @@ public final class ClusterRouter implements CommandRouter {
     static final int MAX_REDIRECTS = 16;
 
     private final SlotMap slots = new SlotMap();
-    /** Command name -> position of its first key (0: none known, or movable keys). */
-    private final Map<String, Integer> firstKey = new HashMap<>();
+    /** Command name -> {first, last, step} key positions ({0,0,0}: none known, or movable keys). */
+    private final Map<String, int[]> keySpecs = new HashMap<>();
 
     /** A redirection target that could not be reached; the error has been printed already. */
     public static final class RedirectFailed extends IOException {
@@ -72,12 +72,20 @@ public final class ClusterRouter implements CommandRouter {
         if (!session.connect(true, false)) throw new RedirectFailed("Could not connect to Redis at " + host + ":" + port);
     }
 
-    /** Sends the command to the known owner of its key's slot, if that is another node. */
+    /**
+     * Sends the command to the known owner of its keys' slot, if that is another node. Commands
+     * whose keys are in different slots are left alone: the server answers CROSSSLOT without
+     * redirecting, and so must we.
+     */
     private void routeAhead(Session session, List<byte[]> argv) throws IOException {
         if (slots.isEmpty() || session.inMulti() || argv.isEmpty()) return;
-        int pos = firstKeyPosition(session, argv);
-        if (pos <= 0 || pos >= argv.size()) return;
-        int slot = HashSlot.of(argv.get(pos));
+        int[] spec = keySpec(session, argv);
+        int first = spec[0], last = spec[1] < 0 ? argv.size() + spec[1] : spec[1], step = Math.max(1, spec[2]);
+        if (first <= 0 || first >= argv.size()) return;
+        int slot = HashSlot.of(argv.get(first));
+        for (int i = first + step; i <= last && i < argv.size(); i += step) {
+            if (HashSlot.of(argv.get(i)) != slot) return;
+        }
         SlotMap.Owner owner = slots.get(slot);
         if (owner == null) return;
         ConnInfo info = session.info();
@@ -85,24 +93,26 @@ public final class ClusterRouter implements CommandRouter {
         hop(session, slot, owner.host(), owner.port());
     }
 
-    private int firstKeyPosition(Session session, List<byte[]> argv) throws IOException {
+    /** {first, last, step} key positions from COMMAND INFO; first is 0 when unknown or movable. */
+    private int[] keySpec(Session session, List<byte[]> argv) throws IOException {
         String name = new String(argv.get(0), StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-        Integer known = firstKey.get(name);
+        int[] known = keySpecs.get(name);
         if (known != null) return known;
-        int pos = 0;
+        int[] spec = {0, 0, 0};
         Reply info = session.connection().call("COMMAND", "INFO", name);
         List<Reply> entries = info.asList();
         if (!entries.isEmpty()) {
             List<Reply> e = entries.get(0).asList();
-            if (e.size() >= 4) {
+            if (e.size() >= 6) {
                 boolean movable = false;
                 for (Reply f : e.get(2).asList()) if ("movablekeys".equals(f.asString())) movable = true;
-                long first = e.get(3).asLong();
-                if (!movable && first > 0) pos = (int) first;
+                if (!movable && e.get(3).asLong() > 0) {
+                    spec = new int[] {(int) e.get(3).asLong(), (int) e.get(4).asLong(), (int) e.get(5).asLong()};
+                }
             }
         }
-        firstKey.put(name, pos);
-        return pos;
+        keySpecs.put(name, spec);
+        return spec;
     }
 
     /** A parsed {@code MOVED slot host:port} / {@code ASK slot host:port}. */
