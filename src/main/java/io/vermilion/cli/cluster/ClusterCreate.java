@@ -130,7 +130,7 @@ public final class ClusterCreate {
             throws IOException, InterruptedException {
         out.println("Waiting for the cluster to join");
         out.flush();
-        String why = ClusterWait.await(nodes, ClusterCreate::connect, timeoutMs, () -> {
+        String why = ClusterWait.await(nodes, ClusterCreate::connect, timeoutMs, reason -> {
             out.print('.');
             out.flush();
         });
@@ -211,7 +211,7 @@ public final class ClusterCreate {
         // replicas to be seen as replicas everywhere, on the same line of dots.
         log.println("Waiting for the cluster to join");
         long start = System.nanoTime();
-        Runnable dot = () -> log.print(".");
+        java.util.function.Consumer<String> dot = ticker(log, start);
         String why = ClusterWait.await(addrs, conn, timeoutMs, dot);
         if (why == null) {
             boolean replicas = false;
@@ -236,10 +236,21 @@ public final class ClusterCreate {
         return null;
     }
 
-    /** Ends a line of waiting dots; on a terminal with the time spent. */
+    /**
+     * What waiting shows each second: redis-cli's dot when stdout is not a terminal; on a
+     * terminal, a line redrawn in place with the time spent and what is still awaited.
+     */
+    static java.util.function.Consumer<String> ticker(ManagerLog log, long startNanos) {
+        if (!log.stdoutTty()) return why -> log.print(".");
+        return why -> log.print(String.format(java.util.Locale.ROOT, "\r[%.0fs] %s\033[K",
+                (System.nanoTime() - startNanos) / 1e9, why));
+    }
+
+    /** Ends the waiting: the dots' newline, or on a terminal the time it took. */
     static void endDots(ManagerLog log, long startNanos) {
         log.print(log.stdoutTty()
-                ? String.format(java.util.Locale.ROOT, " (%.1fs)\n", (System.nanoTime() - startNanos) / 1e9) : "\n");
+                ? String.format(java.util.Locale.ROOT, "\r\033[Kdone in %.1fs\n", (System.nanoTime() - startNanos) / 1e9)
+                : "\n");
     }
 
     /**
@@ -250,7 +261,7 @@ public final class ClusterCreate {
                                long timeoutMs) {
         if (title != null) log.println(title);
         long start = System.nanoTime();
-        String why = ClusterWait.await(addrs, conn, timeoutMs, title == null ? null : () -> log.print("."));
+        String why = ClusterWait.await(addrs, conn, timeoutMs, title == null ? null : ticker(log, start));
         if (title != null) endDots(log, start);
         if (why != null) {
             log.error("[ERR] The cluster did not settle in " + timeoutMs / 1000 + "s: " + why);

@@ -169,24 +169,29 @@ public final class ClusterNode {
                 target.friend = true;
                 found.add(target);
             }
-            target.name = l.id;
-            target.flags.clear();
-            for (String f : l.flags) {
-                switch (f) {
-                    case "noaddr" -> target.noaddr = true;
-                    case "disconnected" -> target.disconnected = true;
-                    case "fail" -> target.fail = true;
-                    case "slave" -> {
-                        target.slave = true;
-                        if (!l.master.equals("-")) target.replicate = l.master;
-                    }
-                    default -> { }
-                }
-                target.flags.add(f);
-            }
-            target.configEpoch = l.configEpoch;
+            target.applyFlags(l);
         }
         return found;
+    }
+
+    /** Id, flags, master and epoch from a CLUSTER NODES line (flags accumulate, as in redis-cli). */
+    void applyFlags(NodesLine l) {
+        name = l.id;
+        flags.clear();
+        for (String f : l.flags) {
+            switch (f) {
+                case "noaddr" -> noaddr = true;
+                case "disconnected" -> disconnected = true;
+                case "fail" -> fail = true;
+                case "slave" -> {
+                    slave = true;
+                    if (!l.master.equals("-")) replicate = l.master;
+                }
+                default -> { }
+            }
+            flags.add(f);
+        }
+        configEpoch = l.configEpoch;
     }
 
     /** True if this node is flagged unusable (no address, disconnected or failed). */

@@ -5,6 +5,7 @@ import io.vermilion.client.RespConnection;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.TreeSet;
 
 /**
@@ -74,9 +75,10 @@ final class ClusterWait {
 
     /**
      * Polls until settled or {@code timeoutMs}; {@code tick} is called about once a second while
-     * waiting (dots, progress). Returns null when settled, else the last reason.
+     * waiting, with what is still awaited (dots, progress line). Returns null when settled, else
+     * the last reason.
      */
-    static String await(List<HostPort> nodes, Connector connector, long timeoutMs, Runnable tick) {
+    static String await(List<HostPort> nodes, Connector connector, long timeoutMs, Consumer<String> tick) {
         long deadline = System.currentTimeMillis() + timeoutMs;
         long nextTick = System.currentTimeMillis() + 1000;
         while (true) {
@@ -86,7 +88,7 @@ final class ClusterWait {
             ClusterManager.sleep(100);
             if (System.currentTimeMillis() >= nextTick) {
                 nextTick += 1000;
-                if (tick != null) tick.run();
+                if (tick != null) tick.accept(why);
             }
         }
     }
