@@ -352,6 +352,9 @@ final class ClusterFix {
             }
         };
         int readTimeout = (int) Math.min(Integer.MAX_VALUE, (long) opts.timeout * 5 + 30_000L);
+        MoveGuard guard = MoveGuard.get();
+        guard.begin();
+        if (cold) guard.register(m); // a cold move is in flight too: Ctrl-C lets it finish
         try (SlotMover.Conns conns = new SlotMover.Conns(readTimeout)) {
             if (cold) {
                 List<SlotMove> failed = new ArrayList<>();
@@ -365,6 +368,9 @@ final class ClusterFix {
             log.println("");
             log.error("*** " + e.getMessage());
             return false;
+        } finally {
+            guard.unregister(m);
+            guard.end();
         }
         if (p != null) p.finish("Moved slot " + slot + ":");
         else log.println("");

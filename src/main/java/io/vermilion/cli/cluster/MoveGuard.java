@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps interruptions from leaving slots half-moved.
  *
- * <p>While slots are moving, the guard knows every move in flight. The first Ctrl-C (SIGINT) or
+ * <p>Outside slot moves a signal ends the process at once, as usual. While slots are moving, the
+ * guard knows every move in flight. The first Ctrl-C (SIGINT) or
  * SIGTERM does not kill the process: it asks the movers to stop taking new slots and to finish the
  * ones they are in (or roll them back if the source has not started redirecting yet), after which
  * the command reports what was done and exits. A second signal exits at once, after printing
@@ -21,6 +22,7 @@ public final class MoveGuard {
     private static final MoveGuard INSTANCE = new MoveGuard();
 
     private final Set<SlotMove> inFlight = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean stopRequested;
     private volatile String stopReason;
     private volatile int signals;
@@ -53,6 +55,11 @@ public final class MoveGuard {
     private void onSignal(String name) {
         int n = ++signals;
         ManagerLog l = log;
+        if (active.get() == 0 && inFlight.isEmpty()) {
+            // Nothing is moving (loading, checking, waiting): stop at once, as without the guard.
+            if (l != null) l.stderr("");
+            Runtime.getRuntime().halt(130);
+        }
         if (n == 1) {
             requestStop("interrupted (SIG" + name + ")");
             if (l != null) {
@@ -109,6 +116,15 @@ public final class MoveGuard {
         return signals > 0;
     }
 
+    /** Marks the start of a phase that moves slots (Ctrl-C then finishes instead of quitting). */
+    void begin() {
+        active.incrementAndGet();
+    }
+
+    void end() {
+        active.decrementAndGet();
+    }
+
     void register(SlotMove m) {
         inFlight.add(m);
     }
@@ -133,5 +149,6 @@ public final class MoveGuard {
         stopReason = null;
         signals = 0;
         inFlight.clear();
+        active.set(0);
     }
 }

@@ -143,17 +143,22 @@ final class MoveRunner {
         };
 
         List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < workers; i++) {
-            Thread t = new Thread(work, "slot-mover-" + i);
-            threads.add(t);
-            t.start();
-        }
-        for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        guard.begin();
+        try {
+            for (int i = 0; i < workers; i++) {
+                Thread t = new Thread(work, "slot-mover-" + i);
+                threads.add(t);
+                t.start();
             }
+            for (Thread t : threads) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        } finally {
+            guard.end();
         }
         // Moves after a gap (one that never ran) are printed too, so nothing done goes unsaid.
         for (String text : done.values()) if (!text.isEmpty()) mgr.log.print(text);
