@@ -375,6 +375,20 @@ final class SlotMover {
         ClusterNode src = first.source();
         ClusterNode dst = first.target();
         RespConnection sc = conns.of(src);
+        if (transientError(err)) {
+            // A node just restarted (LOADING, or CLUSTERDOWN until it has rejoined): wait for it.
+            long deadline = System.currentTimeMillis() + Math.max(30_000, opts.timeout);
+            while (System.currentTimeMillis() < deadline) {
+                ClusterManager.sleep(200);
+                Reply r = sc.call(migrateCommand(dst, chunk, false, opts.timeout));
+                if (!r.isError()) {
+                    credit(owners, listener);
+                    return;
+                }
+                err = r.asString();
+                if (!transientError(err)) break;
+            }
+        }
         if (err.contains("BUSYKEY")) {
             mgr.log.warn("\n*** Target key exists");
             if (!opts.replace) {
@@ -382,8 +396,8 @@ final class SlotMover {
                 List<byte[]> diffs = compareValues(conns, src, dst, chunk);
                 if (diffs == null) {
                     mgr.log.error("*** Value check failed!");
-                    failOwners(owners, failed, "keys already exist on " + dst + " and their values could not be compared"
-                            + " (DEBUG DIGEST-VALUE needs enable-debug-command); rerun with --cluster-replace to overwrite them");
+                    failOwners(owners, failed, "keys already exist on " + dst + " and their values could not be compared;"
+                            + " rerun with --cluster-replace to overwrite them");
                     return;
                 }
                 if (!diffs.isEmpty()) {
@@ -441,6 +455,11 @@ final class SlotMover {
         }
     }
 
+    /** Errors that go away by themselves: a target loading its data or not yet back in the cluster. */
+    private static boolean transientError(String err) {
+        return err.contains("CLUSTERDOWN") || err.contains("LOADING") || err.contains("TRYAGAIN");
+    }
+
     private static void failOwners(List<SlotMove> owners, List<SlotMove> failed, String why) {
         for (SlotMove m : owners) {
             if (failed.contains(m)) continue;
@@ -458,7 +477,12 @@ final class SlotMover {
         }
     }
 
-    /** DEBUG DIGEST-VALUE on both sides; keys present on both with different digests. Null on error. */
+    /**
+     * Keys present on both sides with different values, compared with DEBUG DIGEST-VALUE as
+     * redis-cli does; where DEBUG is not allowed (the default since 7.0) the DUMP payloads are
+     * compared instead (equal payloads mean equal values; different ones are taken as different).
+     * Null if neither works.
+     */
     private List<byte[]> compareValues(Conns conns, ClusterNode a, ClusterNode b, List<byte[]> keys) throws IOException {
         byte[][] argv = new byte[keys.size() + 2][];
         argv[0] = "DEBUG".getBytes(StandardCharsets.US_ASCII);
@@ -475,7 +499,7 @@ final class SlotMover {
             mgr.log.replyError(b, r2.asString());
             ok = false;
         }
-        if (!ok) return null;
+        if (!ok) return compareDumps(conns, a, b, keys);
         String zero = "0".repeat(40);
         List<byte[]> diffs = new ArrayList<>();
         List<Reply> d1 = r1.asList(), d2 = r2.asList();
@@ -485,6 +509,33 @@ final class SlotMover {
             if (!h1.equals(h2)) diffs.add(keys.get(i));
         }
         return diffs;
+    }
+
+    private List<byte[]> compareDumps(Conns conns, ClusterNode a, ClusterNode b, List<byte[]> keys) throws IOException {
+        mgr.log.warn("*** Comparing the values with DUMP instead...");
+        List<Reply> d1 = dumps(conns.of(a), keys, false), d2 = dumps(conns.of(b), keys, true);
+        List<byte[]> diffs = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            Reply x = d1.get(i), y = d2.get(i);
+            if (x.isError() || y.isError()) return null;
+            if (x.isNull() || y.isNull()) continue;
+            if (!java.util.Arrays.equals(x.asBytes(), y.asBytes())) diffs.add(keys.get(i));
+        }
+        return diffs;
+    }
+
+    /** DUMP of each key, pipelined; on the importing side each read needs ASKING. */
+    private static List<Reply> dumps(RespConnection c, List<byte[]> keys, boolean asking) throws IOException {
+        for (byte[] k : keys) {
+            if (asking) c.send("ASKING");
+            c.send("DUMP".getBytes(StandardCharsets.US_ASCII), k);
+        }
+        List<Reply> out = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (asking) c.read();
+            out.add(c.read());
+        }
+        return out;
     }
 
     /** {@code MIGRATE host port "" 0 timeout [REPLACE] [AUTH ...] KEYS k...}. */
