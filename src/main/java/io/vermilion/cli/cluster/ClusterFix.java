@@ -53,6 +53,8 @@ final class ClusterFix {
         refuseWithUnreachableMasters("open slots");
         log.info(">>> Fixing open slot " + slot);
         if (interruptedMove(slot)) return finishInterruptedMove(slot);
+        ClusterNode[] leftover = importLeftover(slot);
+        if (leftover != null) return rollBackImport(slot, leftover[0], leftover[1]);
         List<ClusterNode> owners = new ArrayList<>();
         for (ClusterNode n : mgr.nodes) {
             if (n.isSlave()) continue;
@@ -288,6 +290,53 @@ final class ClusterFix {
         return moveSlot(src, dst, slot, false, true);
     }
 
+    /**
+     * An import nobody is migrating (the seed's {@code [12539-<-...]}): one node A imports the
+     * slot from its owner B, which claims it and is not migrating it, and no third master has keys
+     * of it. Typically a move interrupted between its first two steps, or one whose source was
+     * closed by hand. redis-cli makes whichever of A and B has more keys the owner; we roll the
+     * move back, keeping the configured owner: A's keys (clients may have been sent there while B
+     * was migrating) go back to B. Returns {A, B} or null.
+     */
+    private ClusterNode[] importLeftover(int slot) throws IOException {
+        ClusterNode a = null;
+        for (ClusterNode n : mgr.masters()) {
+            if (n.migrating.containsKey(slot)) return null;
+            if (n.importing.containsKey(slot)) {
+                if (a != null) return null;
+                a = n;
+            }
+        }
+        if (a == null || a.hasSlot(slot)) return null;
+        ClusterNode b = mgr.byName(a.importing.get(slot));
+        if (b == null || b.isSlave() || !b.hasSlot(slot)) return null;
+        for (ClusterNode n : mgr.masters()) {
+            if (n == a || n == b) continue;
+            if (n.hasSlot(slot) || mgr.countKeysInSlot(n, slot) != 0) return null;
+        }
+        return new ClusterNode[] {a, b};
+    }
+
+    private boolean rollBackImport(int slot, ClusterNode a, ClusterNode b) throws IOException {
+        log.println("Set as importing in: " + a);
+        long stray = mgr.countKeysInSlot(a, slot);
+        if (stray < 0) return false;
+        plan(slot, b + " owns slot " + slot + " but " + a + " (" + stray + " keys) has it open for import with nobody"
+                + " migrating it (a leftover of an interrupted move). Roll back: "
+                + (stray > 0 ? "move the keys found there back to " + b + ", then close" : "nothing to move; close")
+                + " the slot there (SETSLOT STABLE) and confirm " + b + " as its owner on every master.");
+        if (opts.dryRun) return dryRunDone();
+        log.info(">>> Case 2: Moving all the " + slot + " slot keys to its owner " + b);
+        if (!moveSlot(a, b, slot, true, false)) return false;
+        log.info(">>> Setting " + slot + " as STABLE in " + a);
+        if (!mgr.clearSlotStatus(a, slot)) return false;
+        for (ClusterNode n : mgr.nodes) {
+            if (n == b || n.isSlave()) continue;
+            if (!mgr.setSlot(n, b, slot, "NODE", null)) return false;
+        }
+        return true;
+    }
+
     private static String keys(Map<ClusterNode, Long> keysOn, ClusterNode n) {
         Long k = keysOn.get(n);
         return k == null ? "?" : Long.toString(k);
@@ -334,6 +383,8 @@ final class ClusterFix {
         log.print("Moving slot " + slot + " from " + src + " to " + dst + ": ");
         SlotMove m = new SlotMove(slot, src, dst, 0);
         m.allowRollback = false;
+        // A cold move's source is not the owner: MIGRATE is served there only while importing + ASKING.
+        m.cold = cold && !src.hasSlot(slot);
         SlotMover mover = new SlotMover(mgr);
         boolean tty = log.stdoutTty();
         Progress progress = null;
@@ -494,9 +545,13 @@ final class ClusterFix {
             if (!success) break;
             mgr.delSlot(n, slot, true);
             if (!mgr.setSlot(n, owner, slot, "node", null)) return false;
+            n.slots.clear(slot);
             if (count > 0) {
+                // Importing, so that the node still serves its MIGRATEs (redis-cli fails here with MOVED).
+                if (!mgr.setSlot(n, owner, slot, "importing", null)) return false;
                 success = moveSlot(n, owner, slot, true, false);
                 if (!success) break;
+                if (!mgr.clearSlotStatus(n, slot)) return false;
             }
         }
         return success;

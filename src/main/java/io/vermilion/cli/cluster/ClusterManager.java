@@ -364,7 +364,8 @@ public final class ClusterManager {
                             log.error("Failed to fix multiple owners for slot " + slot);
                             break;
                         }
-                        withMultiple--;
+                        if (opts.dryRun) result = false; // nothing was changed
+                        else withMultiple--;
                     }
                 }
             }

@@ -62,6 +62,11 @@ final class SlotMove {
      * a move: the source may have been redirecting clients long before we came.
      */
     boolean allowRollback = true;
+    /**
+     * A "cold" move (fix): only the keys move, from a node that does not own the slot but has it
+     * importing, so that its MIGRATE commands are served after ASKING.
+     */
+    boolean cold;
 
     /** "slot 12539: migrating on 127.0.0.1:7001, importing on 127.0.0.1:7004 (1200 keys moved); cause". */
     String openDescription() {

@@ -323,9 +323,16 @@ final class SlotMover {
                     chunks.add(new int[] {i, j});
                     i = j;
                 }
-                for (int[] c : chunks) sc.send(migrateCommand(moves.get(0).target(), keys.subList(c[0], c[1]), false, opts.timeout));
+                boolean asking = moves.get(0).cold;
+                for (int[] c : chunks) {
+                    if (asking) sc.send("ASKING");
+                    sc.send(migrateCommand(moves.get(0).target(), keys.subList(c[0], c[1]), false, opts.timeout));
+                }
                 List<Reply> replies = new ArrayList<>();
-                for (int i = 0; i < chunks.size(); i++) replies.add(sc.read());
+                for (int i = 0; i < chunks.size(); i++) {
+                    if (asking) sc.read();
+                    replies.add(sc.read());
+                }
                 for (int i = 0; i < chunks.size(); i++) {
                     int[] c = chunks.get(i);
                     if (replies.get(i).isError()) {
@@ -380,7 +387,7 @@ final class SlotMover {
             long deadline = System.currentTimeMillis() + Math.max(30_000, opts.timeout);
             while (System.currentTimeMillis() < deadline) {
                 ClusterManager.sleep(200);
-                Reply r = sc.call(migrateCommand(dst, chunk, false, opts.timeout));
+                Reply r = migrate(sc, first, migrateCommand(dst, chunk, false, opts.timeout));
                 if (!r.isError()) {
                     credit(owners, listener);
                     return;
@@ -414,7 +421,7 @@ final class SlotMover {
                 }
             }
             mgr.log.warn("*** Replacing target keys...");
-            Reply r = sc.call(migrateCommand(dst, chunk, true, opts.timeout));
+            Reply r = migrate(sc, first, migrateCommand(dst, chunk, true, opts.timeout));
             if (r.isError()) {
                 mgr.log.replyError(src, r.asString());
                 failOwners(owners, failed, "MIGRATE ... REPLACE failed: " + r.asString());
@@ -433,9 +440,9 @@ final class SlotMover {
             byte[] key = chunk.get(i);
             SlotMove m = owners.get(i);
             if (failed.contains(m)) continue;
-            Reply r = sc.call(migrateCommand(dst, List.of(key), false, opts.timeout));
+            Reply r = migrate(sc, m, migrateCommand(dst, List.of(key), false, opts.timeout));
             if (r.isError() && r.asString().contains("IOERR")) {
-                r = sc.call(migrateCommand(dst, List.of(key), false, longTimeout));
+                r = migrate(sc, m, migrateCommand(dst, List.of(key), false, longTimeout));
             }
             if (r.isError()) {
                 if (r.asString().contains("BUSYKEY")) {
@@ -453,6 +460,18 @@ final class SlotMover {
             m.addKeys(1);
             listener.keysMoved(m, 1);
         }
+    }
+
+    /**
+     * One MIGRATE. A cold move (fix) runs on a node that does not own the slot but has it
+     * importing: MIGRATE is only served there after ASKING, like any keyed command.
+     */
+    private static Reply migrate(RespConnection sc, SlotMove m, byte[][] cmd) throws IOException {
+        if (!m.cold) return sc.call(cmd);
+        sc.send("ASKING");
+        sc.send(cmd);
+        sc.read();
+        return sc.read();
     }
 
     /** Errors that go away by themselves: a target loading its data or not yet back in the cluster. */
