@@ -42,13 +42,9 @@ public final class MoveGuard {
         this.fixCommand = fixCommand;
         if (installed) return;
         installed = true;
-        for (String name : List.of("INT", "TERM")) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> onSignal(sig.getName()));
-            } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                // this platform (or the JVM's -Xrs) keeps the signal: the shutdown hook still helps
-            }
-        }
+        // JLine's wrapper over the JVM's signal API; where a signal cannot be caught (another
+        // platform, -Xrs, or SIGINT ignored by the parent) the shutdown hook still helps.
+        for (String name : List.of("INT", "TERM")) org.jline.utils.Signals.register(name, () -> onSignal(name));
         Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "vermilion-cluster-shutdown"));
     }
 
