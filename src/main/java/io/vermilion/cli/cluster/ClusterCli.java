@@ -144,6 +144,11 @@ public final class ClusterCli {
         } catch (IOException e) {
             log.stderr("Error: " + io.vermilion.cli.Session.describe(e));
             return 1;
+        } catch (RuntimeException e) {
+            // A reply we did not expect (a node of another kind, a bug): say so without a trace.
+            log.stderr("Error: unexpected " + e);
+            if (p.opts.verbose) e.printStackTrace(log.err());
+            return 1;
         } finally {
             mgr.closeAll();
         }

@@ -499,7 +499,7 @@ final class ClusterCommands {
         ClusterNode fresh = mgr.newNode(hp.host(), hp.port());
         ClusterNode refnode = mgr.nodes.get(0);
         try {
-            if (!fresh.connect(ManagerLog.silent())) {
+            if (!fresh.connect(log)) {
                 log.error("[ERR] Sorry, can't connect to node " + hp);
                 return false;
             }
