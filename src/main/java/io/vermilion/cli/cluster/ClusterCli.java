@@ -82,7 +82,6 @@ public final class ClusterCli {
         boolean stdinLastArg;
         boolean noAuthWarning;
         boolean askpass;
-        boolean pipelineGiven;
     }
 
     /** What the caller (CliMain) provides: usage text, version, password prompt. */
@@ -136,7 +135,7 @@ public final class ClusterCli {
         ClusterManager mgr = new ClusterManager(log, p.opts);
         MoveGuard.get().reset();
         try {
-            boolean ok = ClusterCommands.dispatch(mgr, def.name(), p.args, p.pipelineGiven);
+            boolean ok = ClusterCommands.dispatch(mgr, def.name(), p.args);
             if (MoveGuard.get().interrupted()) return 130;
             return ok ? 0 : 1;
         } catch (ClusterFix.Exit e) {
@@ -271,10 +270,7 @@ public final class ClusterCli {
                     case "--cluster-from-pass" -> o.fromPass = v;
                     case "--cluster-slots" -> o.slots = RedisUri.atoi(v);
                     case "--cluster-timeout" -> o.timeout = RedisUri.atoi(v);
-                    case "--cluster-pipeline" -> {
-                        o.pipeline = RedisUri.atoi(v);
-                        p.pipelineGiven = true;
-                    }
+                    case "--cluster-pipeline" -> o.pipeline = RedisUri.atoi(v);
                     case "--cluster-threshold" -> o.threshold = (float) atof(v);
                     case "--cluster-parallel" -> o.parallel = Math.max(1, RedisUri.atoi(v));
                     default -> taken = false;

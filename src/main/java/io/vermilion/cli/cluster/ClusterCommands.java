@@ -22,8 +22,7 @@ import java.util.Map;
 final class ClusterCommands {
     private ClusterCommands() {}
 
-    static boolean dispatch(ClusterManager mgr, String name, List<String> args, boolean pipelineGiven) throws IOException {
-        // redis-cli's fix moves keys 10 at a time; ours uses the same large default as reshard.
+    static boolean dispatch(ClusterManager mgr, String name, List<String> args) throws IOException {
         return switch (name) {
             case "create" -> ClusterCreate.create(mgr, args);
             case "check" -> check(mgr, args);
@@ -555,12 +554,21 @@ final class ClusterCommands {
                 log.stderr("Invalid IP address or hostname specified: " + first.host());
                 return false;
             }
-            Reply meet = first.busPort() == first.port() + 10000
-                    ? fresh.call("CLUSTER", "MEET", firstIp, Integer.toString(first.port()))
-                    : fresh.call("CLUSTER", "MEET", firstIp, Integer.toString(first.port()), Integer.toString(first.busPort()));
+            Reply meet = ClusterCreate.meet(fresh, first, firstIp);
             if (meet.isError()) {
                 log.replyError(fresh, meet.asString());
                 return false;
+            }
+            // Meet the others too, rather than waiting seconds for gossip to introduce them.
+            List<ClusterNode> mesh = new ArrayList<>(List.of(fresh));
+            mesh.addAll(mgr.nodes);
+            for (int i = 1; i < mesh.size(); i++) {
+                if (mesh.get(i) == first) continue;
+                try {
+                    ClusterCreate.meet(fresh, mesh.get(i), java.net.InetAddress.getByName(mesh.get(i).host()).getHostAddress());
+                } catch (IOException e) {
+                    // best effort: gossip introduces them anyway, and the wait below checks
+                }
             }
             if (master != null) {
                 if (awaitSettled(mgr, "Waiting for the cluster to join", fresh, 60_000) != null) return false;

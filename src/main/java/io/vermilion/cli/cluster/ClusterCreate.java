@@ -193,14 +193,16 @@ public final class ClusterCreate {
         }
         for (int i = 1; i < nodes.size(); i++) {
             ClusterNode n = nodes.get(i);
-            Reply r = first.busPort() == first.port() + 10000
-                    ? n.call("cluster", "meet", firstIp, Integer.toString(first.port()))
-                    : n.call("cluster", "meet", firstIp, Integer.toString(first.port()), Integer.toString(first.busPort()));
+            Reply r = meet(n, first, firstIp);
             if (r.isError()) {
                 log.replyError(n, r.asString());
                 return n + ": " + r.asString();
             }
         }
+        // redis-cli stops here and lets gossip introduce the others to each other, which takes
+        // seconds; meeting every pair makes the mesh whole at once (a MEET to a node already met
+        // is harmless).
+        meetAllPairs(nodes);
         List<HostPort> addrs = new ArrayList<>();
         for (ClusterNode n : nodes) addrs.add(n.address());
         ClusterWait.Connector conn = hp -> {
@@ -242,14 +244,33 @@ public final class ClusterCreate {
      */
     static java.util.function.Consumer<String> ticker(ManagerLog log, long startNanos) {
         if (!log.stdoutTty()) return why -> log.print(".");
-        return why -> log.print(String.format(java.util.Locale.ROOT, "\r[%.0fs] %s\033[K",
-                (System.nanoTime() - startNanos) / 1e9, why));
+        return why -> log.bar(String.format(java.util.Locale.ROOT, "[%.0fs] %s", (System.nanoTime() - startNanos) / 1e9, why));
+    }
+
+    /** {@code CLUSTER MEET ip port [cport]} from {@code from} to {@code to}, redis-cli's two forms. */
+    static Reply meet(ClusterNode from, ClusterNode to, String toIp) throws IOException {
+        return to.busPort() == to.port() + 10000
+                ? from.call("CLUSTER", "MEET", toIp, Integer.toString(to.port()))
+                : from.call("CLUSTER", "MEET", toIp, Integer.toString(to.port()), Integer.toString(to.busPort()));
+    }
+
+    /** Every node meets every node before it (best effort: gossip does the same, slower). */
+    static void meetAllPairs(List<ClusterNode> nodes) {
+        for (int i = 1; i < nodes.size(); i++) {
+            for (int j = 1; j < i; j++) {
+                try {
+                    meet(nodes.get(i), nodes.get(j), InetAddress.getByName(nodes.get(j).host()).getHostAddress());
+                } catch (IOException e) {
+                    // the wait that follows reports nodes that never meet
+                }
+            }
+        }
     }
 
     /** Ends the waiting: the dots' newline, or on a terminal the time it took. */
     static void endDots(ManagerLog log, long startNanos) {
         log.print(log.stdoutTty()
-                ? String.format(java.util.Locale.ROOT, "\r\033[Kdone in %.1fs\n", (System.nanoTime() - startNanos) / 1e9)
+                ? String.format(java.util.Locale.ROOT, "done in %.1fs\n", (System.nanoTime() - startNanos) / 1e9)
                 : "\n");
     }
 

@@ -64,7 +64,27 @@ public final class ManagerLog {
         return err;
     }
 
+    /** A progress bar is on the current terminal line: clear it before printing anything else. */
+    private boolean barShown;
+
+    /** Draws (or redraws) a progress line in place; other output erases it first. */
+    public synchronized void bar(String line) {
+        out.print("\r" + line + "\033[K");
+        out.flush();
+        barShown = true;
+    }
+
+    /** Erases the progress line, if any. */
+    public synchronized void clearBar() {
+        if (barShown) {
+            out.print("\r\033[K");
+            out.flush();
+            barShown = false;
+        }
+    }
+
     public synchronized void log(Level level, String text) {
+        clearBar();
         if (colors && level != Level.PLAIN) {
             String code = switch (level) {
                 case INFO -> "29;1m";
@@ -99,24 +119,28 @@ public final class ManagerLog {
 
     /** An uncoloured line on stdout (redis-cli's printf). */
     public synchronized void println(String line) {
+        clearBar();
         out.print(line + "\n");
         out.flush();
     }
 
     /** Uncoloured text on stdout without a newline. */
     public synchronized void print(String text) {
+        clearBar();
         out.print(text);
         out.flush();
     }
 
     /** Raw bytes on stdout (keys are binary). */
     public synchronized void raw(byte[] bytes) {
+        clearBar();
         out.write(bytes, 0, bytes.length);
         out.flush();
     }
 
     /** A line on stderr (redis-cli's fprintf(stderr)). stdout is flushed first to keep the order on a terminal. */
     public synchronized void stderr(String line) {
+        clearBar();
         out.flush();
         err.print(line + "\n");
         err.flush();

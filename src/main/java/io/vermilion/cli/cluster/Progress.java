@@ -26,7 +26,6 @@ final class Progress implements AutoCloseable {
     private long lastPlain = System.nanoTime();
     private Thread ticker;
     private volatile boolean closed;
-    private volatile boolean quiet;
 
     /**
      * @param what the unit's name, plural ("slots", "keys")
@@ -70,23 +69,13 @@ final class Progress implements AutoCloseable {
         return units.get();
     }
 
-    /** Hides the bar while something else is printed (a warning), until {@link #resume()}. */
-    synchronized void pause() {
-        if (tty && !quiet) log.print("\r\033[K");
-        quiet = true;
-    }
-
-    synchronized void resume() {
-        quiet = false;
-    }
-
     private void tick() {
         while (!closed) {
             ClusterManager.sleep(tty ? 200 : 250);
             if (closed) break;
             synchronized (this) {
                 if (tty) {
-                    if (!quiet) log.print("\r" + line() + "\033[K");
+                    log.bar(line());
                 } else if (System.nanoTime() - lastPlain >= plainEveryNanos) {
                     lastPlain = System.nanoTime();
                     log.err().println("Progress: " + line());
@@ -141,7 +130,7 @@ final class Progress implements AutoCloseable {
         if (closed) return;
         closed = true;
         if (ticker != null) ticker.interrupt();
-        if (tty) log.print("\r\033[K");
+        if (tty) log.clearBar();
     }
 
     /** Closes and prints the summary: on stdout on a terminal, on stderr otherwise. */
