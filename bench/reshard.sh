@@ -9,7 +9,8 @@
 #
 # Needs redis-server, redis-cli and python3 (to write the keys quickly); builds target/vermilion.jar
 # if missing. Ports: BENCH_PORT (default 23100) and the next 13; bus ports are +10000.
-# BENCH_KEEP=1 keeps the work directory (tool outputs) for inspection.
+# BENCH_KEEP=1 keeps the work directory (tool outputs) for inspection; BENCH_VCLI_ARGS adds
+# options to our reshard (e.g. "--cluster-parallel 1").
 set -euo pipefail
 N=${1:-1000000}
 SLOTS=${2:-4096}
@@ -124,7 +125,7 @@ run_one() { # label base-port tool...
     local t0 t1
     t0=$(date +%s.%N)
     "$@" --cluster reshard 127.0.0.1:${ports[0]} --cluster-from all --cluster-to "$target" \
-        --cluster-slots "$SLOTS" --cluster-yes >"$WORK/$label.out" 2>"$WORK/$label.err" || {
+        --cluster-slots "$SLOTS" --cluster-yes ${EXTRA_ARGS:-} >"$WORK/$label.out" 2>"$WORK/$label.err" || {
         echo "$label --cluster reshard failed:" >&2; tail -n 20 "$WORK/$label.out" "$WORK/$label.err" >&2; exit 1; }
     t1=$(date +%s.%N)
     local moved after bad open
@@ -149,4 +150,4 @@ print('%-14s %9d keys moved in %7.2f s  %10.0f keys/s' % (sys.argv[4], m, t1-t0,
 echo "Resharding $SLOTS slots to a new master, $N keys, real redis-server $(redis-server --version | grep -o 'v=[^ ]*')"
 echo "$(nproc) cores; redis-cli default --cluster-pipeline 10, vermilion-cli default 1000 keys per MIGRATE"
 run_one redis-cli "$BASE" redis-cli
-run_one vermilion-cli "$((BASE + 10))" "${VCLI[@]}"
+EXTRA_ARGS="${BENCH_VCLI_ARGS:-}" run_one vermilion-cli "$((BASE + 10))" "${VCLI[@]}"
