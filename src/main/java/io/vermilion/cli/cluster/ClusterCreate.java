@@ -140,11 +140,6 @@ public final class ClusterCreate {
         out.println("[OK] All 16384 slots covered.");
     }
 
-    /** Null when the cluster is whole and agreed, else what is still missing. */
-    static String notReadyReason(List<HostPort> nodes) {
-        return ClusterWait.notSettledReason(nodes, ClusterCreate::connect);
-    }
-
     // ---------------------------------------------------------------- the shared steps
 
     /**

@@ -25,8 +25,6 @@ final class SlotMover {
         void keysMoved(SlotMove move, int n);
     }
 
-    static final Listener NO_LISTENER = (m, n) -> { };
-
     /** How many MIGRATE batches one GETKEYSINSLOT round feeds. */
     private static final int DEPTH = 4;
     private static final String ACCEPTABLE_SOURCE_ERR = "ERR Please use SETSLOT only with masters.";
