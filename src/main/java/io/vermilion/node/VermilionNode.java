@@ -10,6 +10,7 @@ import io.vermilion.commands.ConnectionCommands;
 import io.vermilion.commands.InfoCommand;
 import io.vermilion.commands.KeyCommands;
 import io.vermilion.commands.LatencyCommands;
+import io.vermilion.commands.MigrateCommands;
 import io.vermilion.commands.PersistenceCommands;
 import io.vermilion.commands.ServerCommands;
 import io.vermilion.commands.StringCommands;
@@ -68,6 +69,7 @@ public final class VermilionNode implements AutoCloseable {
         CommandCommands.register(t);
         LatencyCommands.register(t);
         PersistenceCommands.register(t);
+        MigrateCommands.register(t);
         ClusterCommands.register(t);
     }
 

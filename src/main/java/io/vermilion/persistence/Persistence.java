@@ -51,6 +51,8 @@ public final class Persistence implements PersistenceInfo {
     private long lastLoadLoaded;
     private long lastLoadExpired;
     private final Aof aof;
+    private final io.vermilion.persistence.migrate.MigrateConnections migrate =
+            new io.vermilion.persistence.migrate.MigrateConnections();
 
     public Persistence(Server server) {
         this.server = server;
@@ -61,6 +63,9 @@ public final class Persistence implements PersistenceInfo {
     }
 
     public Aof aof() { return aof; }
+
+    /** MIGRATE's cached connections to target instances. */
+    public io.vermilion.persistence.migrate.MigrateConnections migrateConnections() { return migrate; }
 
     /** The persistence of a node (installed by its constructor). */
     public static Persistence of(Server s) {
@@ -285,6 +290,7 @@ public final class Persistence implements PersistenceInfo {
     /** Called from the server cron: scheduled BGSAVE and save points. */
     public void cron() {
         aof.cron();
+        migrate.closeIdle(System.currentTimeMillis());
         if (childActive()) return;
         long now = System.currentTimeMillis() / 1000;
         boolean mayRetry = now - lastBgsaveTrySec > BGSAVE_RETRY_DELAY_SEC || lastBgOk;
@@ -337,6 +343,7 @@ public final class Persistence implements PersistenceInfo {
 
     /** An in-process node stops: background work is cancelled and the AOF written and closed. */
     public void close() {
+        migrate.closeAll();
         killBackgroundSave();
         aof.close();
     }
