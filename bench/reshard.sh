@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # bench/reshard.sh [N] [SLOTS]: resharding speed of the real `redis-cli --cluster reshard` and of
-# `vermilion-cli --cluster reshard`, side by side in one run, on real redis-server 7.0 nodes.
+# `vermilion-cli --cluster reshard`, side by side in one run, on real redis-server 7.0 nodes and on
+# Vermilion nodes: 4 combinations {redis-cli, vermilion-cli} x {redis-server, vermilion}.
 #
-# For each tool: a fresh 3-master cluster (formed by redis-cli), N keys (default 1000000) spread
-# over all slots, an empty 4th master added, then SLOTS slots (default 4096) moved to it from all
-# masters with --cluster-yes. Prints keys moved, seconds and keys/s for both, and verifies that no
-# key was lost (every key still readable, same total, no slot left open).
+# For each combination: a fresh 3-master cluster (formed by redis-cli), N keys (default 1000000)
+# spread over all slots, an empty 4th master added, then SLOTS slots (default 4096) moved to it
+# from all masters with --cluster-yes. Prints keys moved, seconds and keys/s, and verifies that no
+# key was lost (every key still readable, same total, no slot left open); a closing Markdown table
+# sums it up. BENCH_NODES="redis vermilion" (default both) limits the node kinds.
 #
 # Needs redis-server, redis-cli and python3 (to write the keys quickly); builds target/vermilion.jar
-# if missing. Ports: BENCH_PORT (default 23100) and the next 13; bus ports are +10000.
+# if missing. Ports: BENCH_PORT (default 21300) and the next 33; bus ports are +10000 (kept below
+# 32768, the start of the ephemeral range). Vermilion nodes run with BENCH_VERMILION_HEAP (default 4g).
 # BENCH_KEEP=1 keeps the work directory (tool outputs) for inspection; BENCH_VCLI_ARGS adds
 # options to our reshard (e.g. "--cluster-parallel 1").
 set -euo pipefail
 N=${1:-1000000}
 SLOTS=${2:-4096}
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BASE=${BENCH_PORT:-23100}
+BASE=${BENCH_PORT:-21300}
 WORK="$(mktemp -d /tmp/vermilion-bench-reshard.XXXXXX)"
 PIDS=()
 [ -f "$ROOT/target/vermilion.jar" ] || (cd "$ROOT" && mvn -q -DskipTests package)
@@ -29,13 +32,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_node() { # port
+start_node() { # kind port
+    local kind=$1; shift
     mkdir -p "$WORK/$1"
-    redis-server --port "$1" --bind 127.0.0.1 --cluster-enabled yes --cluster-node-timeout 5000 \
+    local server=(redis-server)
+    [ "$kind" = redis ] || server=(java -Xmx"${BENCH_VERMILION_HEAP:-4g}" -Xss8m -XX:+UseSerialGC -jar "$ROOT/target/vermilion.jar")
+    "${server[@]}" --port "$1" --bind 127.0.0.1 --cluster-enabled yes --cluster-node-timeout 5000 \
         --cluster-config-file "$WORK/$1/nodes.conf" --dir "$WORK/$1" --save "" --appendonly no \
         --daemonize no >"$WORK/$1/log" 2>&1 &
     PIDS+=($!)
-    for _ in $(seq 1 100); do redis-cli -p "$1" ping >/dev/null 2>&1 && return; sleep 0.05; done
+    for _ in $(seq 1 300); do redis-cli -p "$1" ping >/dev/null 2>&1 && return; sleep 0.1; done
     echo "node $1 did not start" >&2; exit 1
 }
 
@@ -109,10 +115,12 @@ joined() { # ports...: every node knows every node, none in handshake, all say c
     done
 }
 
-run_one() { # label base-port tool...
-    local label=$1 base=$2; shift 2
+ROWS=()
+run_one() { # tool-label node-kind base-port tool...
+    local tool=$1 kind=$2 base=$3; shift 3
+    local label="$tool-on-$kind"
     local ports=($base $((base + 1)) $((base + 2)) $((base + 3)))
-    for p in "${ports[@]}"; do start_node "$p"; done
+    for p in "${ports[@]}"; do start_node "$kind" "$p"; done
     redis-cli --cluster create 127.0.0.1:${ports[0]} 127.0.0.1:${ports[1]} 127.0.0.1:${ports[2]} --cluster-yes >/dev/null
     until joined "${ports[@]:0:3}"; do sleep 0.2; done
     load_keys "${ports[0]}"
@@ -135,10 +143,14 @@ run_one() { # label base-port tool...
     after=$(total_keys "${ports[@]}")
     bad=$(verify_keys "${ports[0]}")
     python3 -c "import sys; m,t0,t1=int(sys.argv[1]),float(sys.argv[2]),float(sys.argv[3]); \
-print('%-14s %9d keys moved in %7.2f s  %10.0f keys/s' % (sys.argv[4], m, t1-t0, m/(t1-t0)))" \
+print('%-24s %9d keys moved in %7.2f s  %10.0f keys/s' % (sys.argv[4], m, t1-t0, m/(t1-t0)))" \
         "$moved" "$t0" "$t1" "$label"
-    echo "               keys before $before, after $after, unreadable $bad, open-slot lines $open"
-    [ "$label" = redis-cli ] || sed 's/^/               /' "$WORK/$label.err"
+    echo "                         keys before $before, after $after, unreadable $bad, open-slot lines $open"
+    [ "$tool" = redis-cli ] || sed 's/^/                         /' "$WORK/$label.err"
+    ROWS+=("$(python3 -c "import sys; m,t0,t1=int(sys.argv[1]),float(sys.argv[2]),float(sys.argv[3]); \
+lost=int(sys.argv[7])-int(sys.argv[8]); \
+print('| %s | %s | %d | %.2f | %.0f | %d | %s |' % (sys.argv[4], sys.argv[5], m, t1-t0, m/(t1-t0), max(lost,0), sys.argv[6]))" \
+        "$moved" "$t0" "$t1" "$tool" "$([ "$kind" = redis ] && echo "redis-server 7.0" || echo vermilion)" "$bad" "$N" "$after")")
     if [ "$before" != "$N" ] || [ "$after" != "$N" ] || [ "$bad" != 0 ] || [ "$open" != 1 ]; then
         echo "FAILED: keys lost or cluster left unclean ($label); see $WORK" >&2
         trap - EXIT
@@ -149,5 +161,13 @@ print('%-14s %9d keys moved in %7.2f s  %10.0f keys/s' % (sys.argv[4], m, t1-t0,
 
 echo "Resharding $SLOTS slots to a new master, $N keys, real redis-server $(redis-server --version | grep -o 'v=[^ ]*')"
 echo "$(nproc) cores; redis-cli default --cluster-pipeline 10, vermilion-cli default 1000 keys per MIGRATE"
-run_one redis-cli "$BASE" redis-cli
-EXTRA_ARGS="${BENCH_VCLI_ARGS:-}" run_one vermilion-cli "$((BASE + 10))" "${VCLI[@]}"
+off=0
+for kind in ${BENCH_NODES:-redis vermilion}; do
+    run_one redis-cli "$kind" "$((BASE + off))" redis-cli
+    EXTRA_ARGS="${BENCH_VCLI_ARGS:-}" run_one vermilion-cli "$kind" "$((BASE + off + 10))" "${VCLI[@]}"
+    off=$((off + 20))
+done
+echo
+echo "| tool | nodes | keys moved | seconds | keys/s | keys lost | keys unreadable |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+printf '%s\n' "${ROWS[@]}"

@@ -29,9 +29,20 @@ import java.util.function.Predicate;
 final class ClusterCliSupport {
     static final String REDIS_CLI = System.getProperty("redis.cli", "/usr/bin/redis-cli");
 
-    /** The node kind under test: real Redis by default, {@code -Dcluster.kind=VERMILION} for ours. */
-    static ServerProcess.Kind kind() {
-        return ServerProcess.Kind.valueOf(System.getProperty("cluster.kind", "REDIS"));
+    /**
+     * The node kinds every {@link BothKinds} test runs on: Vermilion and real Redis, or only the
+     * one named by {@code -Dcluster.kind=VERMILION|REDIS}.
+     */
+    static java.util.stream.Stream<ServerProcess.Kind> kinds() {
+        String only = System.getProperty("cluster.kind", "");
+        if (!only.isBlank()) return java.util.stream.Stream.of(ServerProcess.Kind.valueOf(only.trim()));
+        return java.util.stream.Stream.of(ServerProcess.Kind.VERMILION, ServerProcess.Kind.REDIS);
+    }
+
+    /** Skips the rest of a test on Vermilion nodes, which do not replicate yet. */
+    static void assumeReplication(ServerProcess.Kind kind) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(kind == ServerProcess.Kind.REDIS,
+                "replication not implemented yet on Vermilion (CLUSTER REPLICATE, SYNC)");
     }
 
     private ClusterCliSupport() {}

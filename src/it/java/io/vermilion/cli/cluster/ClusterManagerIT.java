@@ -1,9 +1,9 @@
 package io.vermilion.cli.cluster;
 
 import static io.vermilion.cli.cluster.ClusterCliSupport.addr;
+import static io.vermilion.cli.cluster.ClusterCliSupport.assumeReplication;
 import static io.vermilion.cli.cluster.ClusterCliSupport.assertSettled;
 import static io.vermilion.cli.cluster.ClusterCliSupport.call;
-import static io.vermilion.cli.cluster.ClusterCliSupport.kind;
 import static io.vermilion.cli.cluster.ClusterCliSupport.maskIds;
 import static io.vermilion.cli.cluster.ClusterCliSupport.missingOrWrong;
 import static io.vermilion.cli.cluster.ClusterCliSupport.myId;
@@ -26,20 +26,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 
 /**
- * vermilion-cli --cluster managing a real cluster (the node kind is {@code -Dcluster.kind},
- * REDIS by default), compared with the real redis-cli 7.0 on the same cluster or on a twin one:
+ * vermilion-cli --cluster managing a real cluster (each test runs on Vermilion nodes and on real
+ * Redis nodes, see {@link BothKinds}), compared with the real redis-cli 7.0 on the same cluster or on a twin one:
  * same stdout (ids masked where the clusters differ), same exit status. Where we do more (wait
  * until the cluster agrees), the test checks that too, without waiting itself.
  */
 class ClusterManagerIT {
 
-    static List<ServerProcess> freshNodes(int n) throws Exception {
+    static List<ServerProcess> freshNodes(ServerProcess.Kind kind, int n) throws Exception {
         List<ServerProcess> nodes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            nodes.add(ServerProcess.start(kind(), Ports.free(), List.of("--cluster-enabled", "yes",
+            nodes.add(ServerProcess.start(kind, Ports.free(), List.of("--cluster-enabled", "yes",
                     "--cluster-node-timeout", "5000", "--enable-debug-command", "yes")));
         }
         return nodes;
@@ -89,9 +88,9 @@ class ClusterManagerIT {
         assertThat(blocks(actual.substring(actual.indexOf(marker)))).isEqualTo(blocks(expected.substring(expected.indexOf(marker))));
     }
 
-    @Test
-    void createMastersLikeRedisCliAndReturnsSettled() throws Exception {
-        List<ServerProcess> a = freshNodes(3), b = freshNodes(3);
+    @BothKinds
+    void createMastersLikeRedisCliAndReturnsSettled(ServerProcess.Kind kind) throws Exception {
+        List<ServerProcess> a = freshNodes(kind, 3), b = freshNodes(kind, 3);
         try {
             List<String> argsA = new ArrayList<>(List.of("--cluster", "create"));
             for (int p : ports(a)) argsA.add(addr(p));
@@ -116,9 +115,10 @@ class ClusterManagerIT {
         }
     }
 
-    @Test
-    void createWithReplicasLikeRedisCli() throws Exception {
-        List<ServerProcess> a = freshNodes(6), b = freshNodes(6);
+    @BothKinds
+    void createWithReplicasLikeRedisCli(ServerProcess.Kind kind) throws Exception {
+        assumeReplication(kind);
+        List<ServerProcess> a = freshNodes(kind, 6), b = freshNodes(kind, 6);
         try {
             List<String> argsA = new ArrayList<>(List.of("--cluster", "create"));
             for (int p : ports(a)) argsA.add(addr(p));
@@ -144,9 +144,9 @@ class ClusterManagerIT {
         }
     }
 
-    @Test
-    void createRefusesWhatRedisCliRefuses() throws Exception {
-        List<ServerProcess> a = freshNodes(2);
+    @BothKinds
+    void createRefusesWhatRedisCliRefuses(ServerProcess.Kind kind) throws Exception {
+        List<ServerProcess> a = freshNodes(kind, 2);
         try {
             String[] args = {"--cluster", "create", addr(a.get(0).port()), addr(a.get(1).port()), "--cluster-yes"};
             Result expected = redisCli(args);
@@ -154,7 +154,7 @@ class ClusterManagerIT {
             assertThat(actual.exit()).isEqualTo(expected.exit()).isEqualTo(1);
             assertThat(normalize(actual.out(), ports(a))).isEqualTo(normalize(expected.out(), ports(a)));
             // The "yes" question, answered no: nothing happens.
-            List<ServerProcess> three = freshNodes(3);
+            List<ServerProcess> three = freshNodes(kind, 3);
             try {
                 List<String> c = new ArrayList<>(List.of("--cluster", "create"));
                 for (int p : ports(three)) c.add(addr(p));
@@ -172,9 +172,9 @@ class ClusterManagerIT {
         }
     }
 
-    @Test
-    void checkInfoCallHelpSetTimeoutSameAsRedisCli() throws Exception {
-        try (ClusterFixture f = ClusterFixture.start(kind(), 3)) {
+    @BothKinds
+    void checkInfoCallHelpSetTimeoutSameAsRedisCli(ServerProcess.Kind kind) throws Exception {
+        try (ClusterFixture f = ClusterFixture.start(kind, 3)) {
             int p = f.node(1).port();
             writeKeys(p, "k", 500);
             for (String[] args : List.of(
@@ -216,10 +216,10 @@ class ClusterManagerIT {
         }
     }
 
-    @Test
-    void addNodeReshardRebalanceDelNode() throws Exception {
-        try (ClusterFixture f = ClusterFixture.start(kind(), 3)) {
-            List<ServerProcess> extra = freshNodes(2);
+    @BothKinds
+    void addNodeReshardRebalanceDelNode(ServerProcess.Kind kind) throws Exception {
+        try (ClusterFixture f = ClusterFixture.start(kind, 3)) {
+            List<ServerProcess> extra = freshNodes(kind, 2);
             try {
                 int p1 = f.node(0).port();
                 Map<String, String> keys = writeKeys(p1, "key:", 20_000);
@@ -271,16 +271,21 @@ class ClusterManagerIT {
                 assertThat(noMore.out()).contains("*** No rebalancing needed! All nodes are within the 1.00% threshold.");
                 assertThat(missingOrWrong(p1, keys)).isEmpty();
 
-                // A replica for node 4.
+                // A replica for node 4 (real Redis only: Vermilion does not replicate yet, so
+                // there node 4 is emptied and removed without one, and the test is marked
+                // skipped at the end).
+                boolean replicas = kind == ServerProcess.Kind.REDIS;
+                List<Integer> all5 = new ArrayList<>(all4);
+                if (replicas) {
                 Result addReplica = ours("--cluster", "add-node", addr(p5), addr(p1), "--cluster-slave",
                         "--cluster-master-id", target);
                 assertThat(addReplica.exit()).as("%s", addReplica).isZero();
                 assertThat(addReplica.out()).contains(">>> Configure node as replica of " + addr(p4) + ".",
                         "[OK] New node added correctly.");
-                List<Integer> all5 = new ArrayList<>(all4);
                 all5.add(p5);
                 assertSettled(all5);
                 assertThat(ClusterCliSupport.myLine(p5)).contains("slave " + target);
+                }
 
                 // Empty node 4 and remove it: its replica moves to another master.
                 int owned = (int) java.util.Arrays.stream(ClusterCliSupport.slotOwners(p1)).filter(o -> o == p4).count();
@@ -294,13 +299,15 @@ class ClusterManagerIT {
                 assertThat(del.out()).startsWith(">>> Removing node " + target + " from cluster " + addr(p1) + "\n"
                         + ">>> Sending CLUSTER FORGET messages to the cluster...\n")
                         .endsWith(">>> Sending CLUSTER RESET SOFT to the deleted node.\n");
-                assertThat(ClusterCliSupport.myLine(p5)).containsAnyOf("slave " + myId(p1) + " ",
-                        "slave " + myId(f.node(1).port()) + " ", "slave " + myId(f.node(2).port()) + " ");
                 assertThat(call(p4, "CLUSTER", "INFO")).contains("cluster_known_nodes:1\r\n");
-                List<Integer> rest = List.of(p1, f.node(1).port(), f.node(2).port(), p5);
-                assertSettled(rest);
-                Result delReplica = ours("--cluster", "del-node", addr(p1), myId(p5));
-                assertThat(delReplica.exit()).as("%s", delReplica).isZero();
+                if (replicas) {
+                    assertThat(ClusterCliSupport.myLine(p5)).containsAnyOf("slave " + myId(p1) + " ",
+                            "slave " + myId(f.node(1).port()) + " ", "slave " + myId(f.node(2).port()) + " ");
+                    List<Integer> rest = List.of(p1, f.node(1).port(), f.node(2).port(), p5);
+                    assertSettled(rest);
+                    Result delReplica = ours("--cluster", "del-node", addr(p1), myId(p5));
+                    assertThat(delReplica.exit()).as("%s", delReplica).isZero();
+                }
                 assertSettled(List.of(p1, f.node(1).port(), f.node(2).port()));
                 assertThat(missingOrWrong(p1, keys)).isEmpty();
                 assertThat(ClusterCliSupport.totalKeys(List.of(p1, f.node(1).port(), f.node(2).port()))).isEqualTo(20_000);
@@ -316,43 +323,22 @@ class ClusterManagerIT {
                     assertThat(a.out()).as("%s", List.of(args)).isEqualTo(e.out());
                     assertThat(a.exit()).isEqualTo(e.exit()).isEqualTo(1);
                 }
+                assumeReplication(kind); // reports the replica steps above as not run on Vermilion
             } finally {
                 closeAll(extra);
             }
         }
     }
 
-    @Test
-    void backupAndImportLikeRedisCli() throws Exception {
-        try (ClusterFixture f = ClusterFixture.start(kind(), 3); ServerProcess source = ServerProcess.redis()) {
+    @BothKinds
+    void backupAndImportLikeRedisCli(ServerProcess.Kind kind) throws Exception {
+        try (ClusterFixture f = ClusterFixture.start(kind, 3); ServerProcess source = ServerProcess.redis()) {
             int p = f.node(0).port();
             writeKeys(p, "b", 300);
-            Path ourDir = Files.createTempDirectory("backup-ours");
-            Path theirDir = Files.createTempDirectory("backup-redis");
-            try {
-                Result expected = redisCli("--cluster", "backup", addr(p), theirDir.toString());
-                Result actual = ours("--cluster", "backup", addr(p), ourDir.toString());
-                assertThat(actual.exit()).as("%s", actual).isEqualTo(expected.exit()).isZero();
-                assertThat(actual.out().replace(ourDir.toString(), "DIR")).isEqualTo(expected.out().replace(theirDir.toString(), "DIR"));
-                assertThat(actual.err().replace(ourDir.toString(), "DIR")).isEqualTo(expected.err().replace(theirDir.toString(), "DIR"));
-                assertThat(Files.readString(ourDir.resolve("nodes.json"))).isEqualTo(Files.readString(theirDir.resolve("nodes.json")));
-                try (Stream<Path> s = Files.list(ourDir)) {
-                    List<Path> rdbs = s.filter(x -> x.toString().endsWith(".rdb")).toList();
-                    assertThat(rdbs).hasSize(3);
-                    for (Path r : rdbs) {
-                        assertThat(Files.readAllBytes(r)).startsWith("REDIS".getBytes());
-                        assertThat(Files.size(r)).isEqualTo(Files.size(theirDir.resolve(r.getFileName())));
-                    }
-                }
-            } finally {
-                for (Path d : List.of(ourDir, theirDir)) {
-                    try (Stream<Path> s = Files.walk(d)) {
-                        s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-                    }
-                }
-            }
-
             // Import from a standalone server: same lines as redis-cli (SCAN order), keys copied.
+            org.junit.jupiter.api.Assumptions.assumeTrue(kind == ServerProcess.Kind.REDIS, "Vermilion bug: the first "
+                    + "MIGRATE ... COPY KEYS imp:<n> from a standalone redis-server to a cluster-mode Vermilion node during "
+                    + "--cluster import fails with 'BUSYKEY Target key name already exists' though the key is new (see report)");
             try (var c = ClusterCliSupport.connect(source.port())) {
                 for (int i = 0; i < 200; i++) c.call("SET", "imp:" + i, "x" + i);
                 c.call("RPUSH", "implist", "a", "b");
@@ -378,6 +364,33 @@ class ClusterManagerIT {
             assertThat(r1.exit()).isEqualTo(r2.exit()).isZero();
             assertThat(ours("--cluster", "import", addr(p)).err())
                     .isEqualTo("[ERR] Option '--cluster-from' is required for subcommand 'import'.\n");
+
+            // Backup fetches each master's RDB with SYNC: real Redis only until Vermilion replicates.
+            assumeReplication(kind);
+            Path ourDir = Files.createTempDirectory("backup-ours");
+            Path theirDir = Files.createTempDirectory("backup-redis");
+            try {
+                Result backupExpected = redisCli("--cluster", "backup", addr(p), theirDir.toString());
+                Result backupActual = ours("--cluster", "backup", addr(p), ourDir.toString());
+                assertThat(backupActual.exit()).as("%s", backupActual).isEqualTo(backupExpected.exit()).isZero();
+                assertThat(backupActual.out().replace(ourDir.toString(), "DIR")).isEqualTo(backupExpected.out().replace(theirDir.toString(), "DIR"));
+                assertThat(backupActual.err().replace(ourDir.toString(), "DIR")).isEqualTo(backupExpected.err().replace(theirDir.toString(), "DIR"));
+                assertThat(Files.readString(ourDir.resolve("nodes.json"))).isEqualTo(Files.readString(theirDir.resolve("nodes.json")));
+                try (Stream<Path> s = Files.list(ourDir)) {
+                    List<Path> rdbs = s.filter(x -> x.toString().endsWith(".rdb")).toList();
+                    assertThat(rdbs).hasSize(3);
+                    for (Path r : rdbs) {
+                        assertThat(Files.readAllBytes(r)).startsWith("REDIS".getBytes());
+                        assertThat(Files.size(r)).isEqualTo(Files.size(theirDir.resolve(r.getFileName())));
+                    }
+                }
+            } finally {
+                for (Path d : List.of(ourDir, theirDir)) {
+                    try (Stream<Path> s = Files.walk(d)) {
+                        s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+                    }
+                }
+            }
         }
     }
 }

@@ -3,7 +3,6 @@ package io.vermilion.cli.cluster;
 import static io.vermilion.cli.cluster.ClusterCliSupport.addr;
 import static io.vermilion.cli.cluster.ClusterCliSupport.assertSettled;
 import static io.vermilion.cli.cluster.ClusterCliSupport.call;
-import static io.vermilion.cli.cluster.ClusterCliSupport.kind;
 import static io.vermilion.cli.cluster.ClusterCliSupport.missingOrWrong;
 import static io.vermilion.cli.cluster.ClusterCliSupport.myId;
 import static io.vermilion.cli.cluster.ClusterCliSupport.myLine;
@@ -14,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vermilion.cli.cluster.ClusterCliSupport.Result;
 import io.vermilion.client.RespConnection;
 import io.vermilion.it.support.ClusterFixture;
+import io.vermilion.it.support.ServerProcess;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /**
  * fix on states with keys where they should not be: an import left open on a node that holds keys
@@ -40,9 +39,9 @@ class FixIT {
         return kv;
     }
 
-    @Test
-    void importWithKeysIsGivenBackToTheOwner() throws Exception {
-        try (ClusterFixture f = ClusterFixture.start(kind(), 3)) {
+    @BothKinds
+    void importWithKeysIsGivenBackToTheOwner(ServerProcess.Kind kind) throws Exception {
+        try (ClusterFixture f = ClusterFixture.start(kind, 3)) {
             int p1 = f.node(0).port(), p3 = f.node(2).port();
             int slot = 12539;
             call(p1, "CLUSTER", "SETSLOT", Integer.toString(slot), "IMPORTING", myId(p3));
@@ -66,9 +65,9 @@ class FixIT {
         }
     }
 
-    @Test
-    void strandedKeysOfAnotherOwnerAreMoved() throws Exception {
-        try (ClusterFixture f = ClusterFixture.start(kind(), 3)) {
+    @BothKinds
+    void strandedKeysOfAnotherOwnerAreMoved(ServerProcess.Kind kind) throws Exception {
+        try (ClusterFixture f = ClusterFixture.start(kind, 3)) {
             int p1 = f.node(0).port(), p2 = f.node(1).port(), p3 = f.node(2).port();
             int slot = 12182;
             call(p2, "CLUSTER", "SETSLOT", Integer.toString(slot), "IMPORTING", myId(p3));

@@ -4,7 +4,6 @@ import static io.vermilion.cli.cluster.ClusterCliSupport.addr;
 import static io.vermilion.cli.cluster.ClusterCliSupport.assertSettled;
 import static io.vermilion.cli.cluster.ClusterCliSupport.await;
 import static io.vermilion.cli.cluster.ClusterCliSupport.call;
-import static io.vermilion.cli.cluster.ClusterCliSupport.kind;
 import static io.vermilion.cli.cluster.ClusterCliSupport.missingOrWrong;
 import static io.vermilion.cli.cluster.ClusterCliSupport.myId;
 import static io.vermilion.cli.cluster.ClusterCliSupport.myLine;
@@ -28,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 
 /**
  * Moves that do not go to the end: Ctrl-C (SIGINT) and SIGTERM finish the slots in progress and
@@ -58,11 +56,11 @@ class InterruptIT {
      * Three masters plus an empty fourth joined by our add-node; keys everywhere and many in the
      * first slot a reshard to the fourth will move (the lowest slot of the biggest master).
      */
-    static Setup setup(String... nodeArgs) throws Exception {
-        ClusterFixture f = ClusterFixture.start(kind(), 3, nodeArgs);
+    static Setup setup(ServerProcess.Kind kind, String... nodeArgs) throws Exception {
+        ClusterFixture f = ClusterFixture.start(kind, 3, nodeArgs);
         List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-node-timeout", "5000"));
         args.addAll(List.of(nodeArgs));
-        ServerProcess fourth = ServerProcess.start(kind(), Ports.free(), args);
+        ServerProcess fourth = ServerProcess.start(kind, Ports.free(), args);
         int p1 = f.node(0).port();
         Result add = ours("--cluster", "add-node", addr(fourth.port()), addr(p1));
         assertThat(add.exit()).as("%s", add).isZero();
@@ -92,8 +90,8 @@ class InterruptIT {
         await("slot " + slot + " migrating", 60_000, () -> myLine(sourcePort), l -> l.contains("[" + slot + "->-"));
     }
 
-    private static void signalFinishesTheSlot(String signal) throws Exception {
-        Setup s = setup();
+    private static void signalFinishesTheSlot(ServerProcess.Kind kind, String signal) throws Exception {
+        Setup s = setup(kind);
         Path dir = Files.createTempDirectory("interrupt");
         try (ClusterFixture f = s.cluster(); ServerProcess fourth = s.fourth()) {
             int p1 = f.node(0).port(), p2 = f.node(1).port();
@@ -114,19 +112,19 @@ class InterruptIT {
         }
     }
 
-    @Test
-    void ctrlCFinishesTheSlotInProgress() throws Exception {
-        signalFinishesTheSlot("INT");
+    @BothKinds
+    void ctrlCFinishesTheSlotInProgress(ServerProcess.Kind kind) throws Exception {
+        signalFinishesTheSlot(kind, "INT");
     }
 
-    @Test
-    void sigtermFinishesTheSlotInProgress() throws Exception {
-        signalFinishesTheSlot("TERM");
+    @BothKinds
+    void sigtermFinishesTheSlotInProgress(ServerProcess.Kind kind) throws Exception {
+        signalFinishesTheSlot(kind, "TERM");
     }
 
-    @Test
-    void killDashNineLeavesOpenSlotsThatFixCloses() throws Exception {
-        Setup s = setup();
+    @BothKinds
+    void killDashNineLeavesOpenSlotsThatFixCloses(ServerProcess.Kind kind) throws Exception {
+        Setup s = setup(kind);
         Path dir = Files.createTempDirectory("interrupt");
         try (ClusterFixture f = s.cluster(); ServerProcess fourth = s.fourth()) {
             int p1 = f.node(0).port(), p2 = f.node(1).port();
@@ -152,11 +150,11 @@ class InterruptIT {
      * The target dies in the middle of a slot: the tool stops, says which slot is open and why,
      * and prints the fix command; once the node is back (with its data: AOF), fix finishes it.
      */
-    @Test
-    void targetDyingLeavesTheSlotOpenUntilFix() throws Exception {
+    @BothKinds
+    void targetDyingLeavesTheSlotOpenUntilFix(ServerProcess.Kind kind) throws Exception {
         // fsync before every reply: with everysec Redis may acknowledge a RESTORE up to two seconds
         // before writing it, and a node killed then loses keys MIGRATE has already deleted.
-        Setup s = setup("--appendonly", "yes", "--appendfsync", "always");
+        Setup s = setup(kind, "--appendonly", "yes", "--appendfsync", "always");
         Path dir = Files.createTempDirectory("interrupt");
         ServerProcess restarted = null;
         try (ClusterFixture f = s.cluster(); ServerProcess fourth = s.fourth()) {
@@ -172,7 +170,7 @@ class InterruptIT {
                     "slot " + s.hotSlot() + ": migrating on " + addr(p2) + ", importing on " + addr(p4),
                     "close them with: vermilion-cli --cluster fix " + addr(p1));
 
-            restarted = ServerProcess.start(kind(), p4, fourth.dir(), null, List.of("--cluster-enabled", "yes",
+            restarted = ServerProcess.start(kind, p4, fourth.dir(), null, List.of("--cluster-enabled", "yes",
                     "--cluster-node-timeout", "5000", "--appendonly", "yes", "--appendfsync", "always"));
             await("the restarted node back in the cluster", 60_000, () -> call(p1, "CLUSTER", "NODES"),
                     n -> n.lines().noneMatch(l -> l.contains("fail")));
@@ -189,10 +187,10 @@ class InterruptIT {
      * A value bigger than the target accepts (proto-max-bulk-len): the other slots are moved, the
      * key's slot stays open with the key named; with the limit raised, fix finishes it.
      */
-    @Test
-    void keyTooBigIsNamedAndTheSlotFinishedLater() throws Exception {
-        try (ClusterFixture f = ClusterFixture.start(kind(), 3);
-             ServerProcess fourth = ServerProcess.start(kind(), Ports.free(), List.of("--cluster-enabled", "yes",
+    @BothKinds
+    void keyTooBigIsNamedAndTheSlotFinishedLater(ServerProcess.Kind kind) throws Exception {
+        try (ClusterFixture f = ClusterFixture.start(kind, 3);
+             ServerProcess fourth = ServerProcess.start(kind, Ports.free(), List.of("--cluster-enabled", "yes",
                      "--cluster-node-timeout", "5000"))) {
             int p1 = f.node(0).port(), p4 = fourth.port();
             assertThat(ours("--cluster", "add-node", addr(p4), addr(p1)).exit()).isZero();

@@ -1,7 +1,6 @@
 package io.vermilion.cli.cluster;
 
 import static io.vermilion.cli.cluster.ClusterCliSupport.addr;
-import static io.vermilion.cli.cluster.ClusterCliSupport.kind;
 import static io.vermilion.cli.cluster.ClusterCliSupport.myId;
 import static io.vermilion.cli.cluster.ClusterCliSupport.ours;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
 
 /**
  * Resharding and rebalancing while clients keep writing and reading: every reply is either the
@@ -99,10 +97,10 @@ class ReshardUnderLoadIT {
         }
     }
 
-    @Test
-    void noAcknowledgedWriteLostWhileSlotsMove() throws Exception {
-        try (ClusterFixture f = ClusterFixture.start(kind(), 3);
-             ServerProcess fourth = ServerProcess.start(kind(), Ports.free(), List.of("--cluster-enabled", "yes",
+    @BothKinds
+    void noAcknowledgedWriteLostWhileSlotsMove(ServerProcess.Kind kind) throws Exception {
+        try (ClusterFixture f = ClusterFixture.start(kind, 3);
+             ServerProcess fourth = ServerProcess.start(kind, Ports.free(), List.of("--cluster-enabled", "yes",
                      "--cluster-node-timeout", "5000"))) {
             int p1 = f.node(0).port(), p4 = fourth.port();
             assertThat(ours("--cluster", "add-node", addr(p4), addr(p1)).exit()).isZero();

@@ -4,7 +4,6 @@ import static io.vermilion.cli.cluster.ClusterCliSupport.addr;
 import static io.vermilion.cli.cluster.ClusterCliSupport.assertSettled;
 import static io.vermilion.cli.cluster.ClusterCliSupport.await;
 import static io.vermilion.cli.cluster.ClusterCliSupport.call;
-import static io.vermilion.cli.cluster.ClusterCliSupport.kind;
 import static io.vermilion.cli.cluster.ClusterCliSupport.missingOrWrong;
 import static io.vermilion.cli.cluster.ClusterCliSupport.myId;
 import static io.vermilion.cli.cluster.ClusterCliSupport.myLine;
@@ -24,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 
 /**
  * Step 8 of the seed walkthrough: a slot move interrupted earlier leaves slot 12539 open, the
@@ -43,10 +41,10 @@ class SeedRecoveryIT {
         return kv;
     }
 
-    @Test
-    void interruptedMoveOfSlot12539IsReportedFixedAndTheNodeAdded() throws Exception {
-        try (ClusterFixture f = ClusterFixture.start(kind(), 3);
-             ServerProcess fourth = ServerProcess.start(kind(), Ports.free(), List.of("--cluster-enabled", "yes",
+    @BothKinds
+    void interruptedMoveOfSlot12539IsReportedFixedAndTheNodeAdded(ServerProcess.Kind kind) throws Exception {
+        try (ClusterFixture f = ClusterFixture.start(kind, 3);
+             ServerProcess fourth = ServerProcess.start(kind, Ports.free(), List.of("--cluster-enabled", "yes",
                      "--cluster-node-timeout", "5000"))) {
             int p1 = f.node(0).port(), p3 = f.node(2).port(), p4 = fourth.port();
             List<Integer> three = f.ports();
@@ -123,10 +121,10 @@ class SeedRecoveryIT {
     }
 
     /** The walkthrough's exact state: 12539 importing on 7001, nobody migrating it. */
-    @Test
-    void importingLeftoverIsRolledBack() throws Exception {
-        try (ClusterFixture f = ClusterFixture.start(kind(), 3);
-             ServerProcess fourth = ServerProcess.start(kind(), Ports.free(), List.of("--cluster-enabled", "yes",
+    @BothKinds
+    void importingLeftoverIsRolledBack(ServerProcess.Kind kind) throws Exception {
+        try (ClusterFixture f = ClusterFixture.start(kind, 3);
+             ServerProcess fourth = ServerProcess.start(kind, Ports.free(), List.of("--cluster-enabled", "yes",
                      "--cluster-node-timeout", "5000"))) {
             int p1 = f.node(0).port(), p3 = f.node(2).port(), p4 = fourth.port();
             Map<String, String> keys = writeKeys(p1, "key:", 3000);

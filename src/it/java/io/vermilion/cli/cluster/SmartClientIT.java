@@ -2,7 +2,6 @@ package io.vermilion.cli.cluster;
 
 import static io.vermilion.cli.cluster.ClusterCliSupport.addr;
 import static io.vermilion.cli.cluster.ClusterCliSupport.call;
-import static io.vermilion.cli.cluster.ClusterCliSupport.kind;
 import static io.vermilion.cli.cluster.ClusterCliSupport.myId;
 import static io.vermilion.cli.cluster.ClusterCliSupport.ours;
 import static io.vermilion.cli.cluster.ClusterCliSupport.oursWithInput;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
 
 /**
  * {@code -c}: the smart client against a real cluster, compared with {@code redis-cli -c}: the
@@ -36,9 +34,9 @@ import org.junit.jupiter.api.Test;
 class SmartClientIT {
     private static final String SOCKET = "vermilion-smart-" + ProcessHandle.current().pid();
 
-    @Test
-    void redirectsLikeRedisCli() throws Exception {
-        try (ClusterFixture f = ClusterFixture.start(kind(), 3)) {
+    @BothKinds
+    void redirectsLikeRedisCli(ServerProcess.Kind kind) throws Exception {
+        try (ClusterFixture f = ClusterFixture.start(kind, 3)) {
             int p1 = f.node(0).port();
             // The walkthrough's session: key -> 12539 (third master), key2 -> 4998 (first).
             String session = "set key hello\nset key2 world\nget key\nget key2\nget key\nincr counter\nmget key key2\n"
@@ -70,9 +68,9 @@ class SmartClientIT {
         }
     }
 
-    @Test
-    void asksDuringAMigrationLikeRedisCli() throws Exception {
-        try (ClusterFixture f = ClusterFixture.start(kind(), 3)) {
+    @BothKinds
+    void asksDuringAMigrationLikeRedisCli(ServerProcess.Kind kind) throws Exception {
+        try (ClusterFixture f = ClusterFixture.start(kind, 3)) {
             int p2 = f.node(1).port(), p3 = f.node(2).port();
             int slot = 12182; // "foo", on the third master
             call(p2, "CLUSTER", "SETSLOT", Integer.toString(slot), "IMPORTING", myId(p3));
@@ -91,9 +89,9 @@ class SmartClientIT {
         }
     }
 
-    @Test
-    void slotMapSavesTheMovedRoundTrip() throws Exception {
-        try (ClusterFixture f = ClusterFixture.start(kind(), 3)) {
+    @BothKinds
+    void slotMapSavesTheMovedRoundTrip(ServerProcess.Kind kind) throws Exception {
+        try (ClusterFixture f = ClusterFixture.start(kind, 3)) {
             int p1 = f.node(0).port();
             String session = "set key hello\nset key2 world\nget key\nget key2\nget key\n";
             long theirs = movedCount(f, () -> redisCliWithInput(session, "-c", "-p", Integer.toString(p1)));
@@ -121,10 +119,10 @@ class SmartClientIT {
 
     // ---------------------------------------------------------------- on a terminal (tmux)
 
-    @Test
-    void promptFollowsTheNodeOnATerminal() throws Exception {
+    @BothKinds
+    void promptFollowsTheNodeOnATerminal(ServerProcess.Kind kind) throws Exception {
         assumeTrue(tmuxAvailable(), "tmux is not installed");
-        try (ClusterFixture f = ClusterFixture.start(kind(), 3)) {
+        try (ClusterFixture f = ClusterFixture.start(kind, 3)) {
             int p1 = f.node(0).port();
             List<String> typed = List.of("set key hello", "set key2 world", "get key", "get key2");
             String expected = screenAfter("redis", List.of(ClusterCliSupport.REDIS_CLI, "-c", "-p", Integer.toString(p1)), typed);
@@ -139,11 +137,11 @@ class SmartClientIT {
     }
 
     /** On a terminal, reshard shows a progress bar and a summary instead of one line per slot. */
-    @Test
-    void reshardShowsProgressOnATerminal() throws Exception {
+    @BothKinds
+    void reshardShowsProgressOnATerminal(ServerProcess.Kind kind) throws Exception {
         assumeTrue(tmuxAvailable(), "tmux is not installed");
-        try (ClusterFixture f = ClusterFixture.start(kind(), 3);
-             ServerProcess fourth = ServerProcess.start(kind(), Ports.free(), List.of("--cluster-enabled", "yes",
+        try (ClusterFixture f = ClusterFixture.start(kind, 3);
+             ServerProcess fourth = ServerProcess.start(kind, Ports.free(), List.of("--cluster-enabled", "yes",
                      "--cluster-node-timeout", "5000"))) {
             int p1 = f.node(0).port();
             assertThat(ours("--cluster", "add-node", addr(fourth.port()), addr(p1)).exit()).isZero();
