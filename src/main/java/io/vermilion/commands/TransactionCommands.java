@@ -119,7 +119,10 @@ public final class TransactionCommands {
         c.reply().array(queue.size());
         server.beginPropagationGroup();
         try {
-            for (Transaction.Queued q : queue) server.call(c, q.spec(), q.argv());
+            for (Transaction.Queued q : queue) {
+                if (server.router() != null && server.router().refuseQueued(c, q.spec(), q.argv())) continue;
+                server.call(c, q.spec(), q.argv());
+            }
         } finally {
             server.endPropagationGroup();
             tx.discard(c);

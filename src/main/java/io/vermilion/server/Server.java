@@ -27,6 +27,13 @@ public final class Server {
     public interface Router {
         /** Returns true if it replied instead of the command. */
         boolean redirect(Client c, CommandSpec spec, byte[][] argv);
+
+        /**
+         * Checks a queued command when EXEC runs it, for refusals that Redis makes inside the
+         * command itself (SELECT/MOVE/SWAPDB in cluster mode) and so not at queue time. Returns
+         * true if it replied instead of the command.
+         */
+        default boolean refuseQueued(Client c, CommandSpec spec, byte[][] argv) { return false; }
     }
 
     /** Hears every write command that changed the dataset (AOF, replication). */

@@ -118,8 +118,24 @@ public final class ClusterRouter implements Server.Router {
         return databaseRules(c, spec, argv);
     }
 
-    /** Only database 0 exists in cluster mode. */
+    @Override
+    public boolean refuseQueued(Client c, CommandSpec spec, byte[][] argv) {
+        return !c.isInternal() && databaseRules(c, spec, argv, true);
+    }
+
     private boolean databaseRules(Client c, CommandSpec spec, byte[][] argv) {
+        return databaseRules(c, spec, argv, false);
+    }
+
+    /**
+     * Only database 0 exists in cluster mode. Redis refuses inside the commands, so a command
+     * queued in MULTI is refused only when EXEC runs it ({@code running}).
+     */
+    private boolean databaseRules(Client c, CommandSpec spec, byte[][] argv, boolean running) {
+        if (!running) {
+            io.vermilion.server.Transaction tx = c.txOrNull();
+            if (tx != null && tx.active() && !spec.name().equals("exec")) return false;
+        }
         switch (spec.name()) {
             case "select" -> {
                 if (argv.length == 2) {
