@@ -277,9 +277,11 @@ class CliParityIT {
         assertThat(h.outText()).contains("Usage: vermilion-cli [OPTIONS] [cmd [arg [arg ...]]]").contains("--no-raw").contains("Not supported yet");
         CliProcess.Result lastH = CliProcess.vermilionCli(List.of("-h"), null, Map.of());
         assertThat(lastH.outText()).isEqualTo(h.outText());
-        CliProcess.Result c = CliProcess.vermilionCli(List.of("-c", "ping"), null, Map.of());
+        CliProcess.Result c = CliProcess.vermilionCli(List.of("--stat"), null, Map.of());
         assertThat(c.exit()).isEqualTo(1);
-        assertThat(c.errText()).contains("'-c' is not supported");
+        assertThat(c.errText()).contains("'--stat' is not supported");
+        assertThat(h.outText()).contains("  -c                 Enable cluster mode (follow -ASK and -MOVED redirections).")
+                .contains("  --cluster <command> [args...] [opts...]");
     }
 
     // ---------------------------------------------------------------- machinery

@@ -107,6 +107,12 @@ class ClusterClientsIT {
         assertThat(out.trim()).isEqualTo("OK 3");
     }
 
+    /** ioredis (npm) Cluster client; bin/test installs it under src/it/node. */
+    @Test
+    void ioredisCluster() throws Exception {
+        assertThat(NodeClients.run("cluster", cluster.node(0).port())).isEqualTo("OK cluster");
+    }
+
     @Test
     void everyNodeStillUp() throws Exception {
         for (ServerProcess n : cluster.nodes()) ClusterFixture.requireAlive(n);

@@ -97,6 +97,12 @@ class JedisIT {
                 .isInstanceOf(JedisDataException.class).hasMessageStartingWith("ERR unknown command 'NOSUCHCMD'");
     }
 
+    /** ioredis (npm) against the same node: a third client family, with pipelining. */
+    @Test
+    void ioredisStandalone() throws Exception {
+        assertThat(NodeClients.run("standalone", node.port())).isEqualTo("OK standalone");
+    }
+
     @Test
     void selectAndKeys() {
         jedis.select(3);

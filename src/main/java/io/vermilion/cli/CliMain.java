@@ -36,12 +36,12 @@ import picocli.CommandLine.Parameters;
 public final class CliMain {
     /** redis-cli options we recognise but do not implement yet: refused with a clear message. */
     private static final Set<String> NOT_YET = Set.of(
-            "-c", "--cluster", "-X", "--json", "--quoted-json", "--stat", "--latency", "--latency-history",
+            "-X", "--json", "--quoted-json", "--stat", "--latency", "--latency-history",
             "--latency-dist", "--lru-test", "--replica", "--slave", "--rdb", "--functions-rdb", "--pipe",
             "--pipe-timeout", "--bigkeys", "--memkeys", "--memkeys-samples", "--hotkeys", "--scan", "--pattern",
             "--quoted-pattern", "--intrinsic-latency", "--eval", "--ldb", "--ldb-sync-mode", "--tls", "--sni",
             "--cacert", "--cacertdir", "--insecure", "--cert", "--key", "--tls-ciphers", "--tls-ciphersuites",
-            "--mono", "--cluster-yes");
+            "--mono");
 
     final ConnInfo conn = new ConnInfo();
     final CliConfig cfg = new CliConfig();
@@ -163,6 +163,11 @@ public final class CliMain {
         }
     }
 
+    @Option(names = "-c")
+    void clusterMode(boolean on) {
+        cfg.clusterMode = true;
+    }
+
     @Option(names = "--no-auth-warning")
     void noAuthWarning(boolean on) {
         cfg.noAuthWarning = true;
@@ -202,6 +207,11 @@ public final class CliMain {
 
     /** Parses {@code args} and runs; returns the exit status. */
     static int run(String[] args, CliOutput out) {
+        if (io.vermilion.cli.cluster.ClusterCli.wanted(args)) {
+            out.flush();
+            return io.vermilion.cli.cluster.ClusterCli.run(args, new io.vermilion.cli.cluster.ClusterCli.Host(
+                    err -> usage(), version(), CliMain::askPassword), Tty.stdoutIsTty());
+        }
         CliMain m = new CliMain(Tty.stdoutIsTty());
         CommandLine cl = new CommandLine(m)
                 .setStopAtPositional(true)
@@ -253,6 +263,10 @@ public final class CliMain {
             out.error(optionError);
             return 1;
         }
+        if (conn.socket != null && cfg.clusterMode) {
+            out.error("Options -c and -s are mutually exclusive.");
+            return 1;
+        }
         if (cfg.resp2 && cfg.resp3) {
             out.error("Options -2 and -3 are mutually exclusive.");
             return 1;
@@ -270,7 +284,8 @@ public final class CliMain {
         ReplyFormatter formatter = new ReplyFormatter(cfg.bulkDelimiter, cfg.replyDelimiter);
         try (Session session = new Session(conn, cfg, out, formatter)) {
             HelpHolder help = new HelpHolder(session);
-            CommandExecutor exec = new CommandExecutor(session, new DirectRouter(), formatter, help, version());
+            CommandExecutor exec = new CommandExecutor(session,
+                    cfg.clusterMode ? new ClusterRouter() : new DirectRouter(), formatter, help, version());
             if (command.isEmpty()) return interactive(session, exec, help);
 
             List<byte[]> argv = commandBytes(args, command);
@@ -490,6 +505,7 @@ public final class CliMain {
                 + "  -x                 Read last argument from STDIN (see example below).\n"
                 + "  -d <delimiter>     Delimiter between response bulks for raw formatting (default: \\n).\n"
                 + "  -D <delimiter>     Delimiter between responses for raw formatting (default: \\n).\n"
+                + "  -c                 Enable cluster mode (follow -ASK and -MOVED redirections).\n"
                 + "  -e                 Return exit error code when command execution fails.\n"
                 + "  --raw              Use raw formatting for replies (default when STDOUT is\n"
                 + "                     not a tty).\n"
@@ -500,12 +516,18 @@ public final class CliMain {
                 + "                     STDOUT is a tty but can be overridden with --show-pushes no.\n"
                 + "  --no-auth-warning  Don't show warning message when using password on command\n"
                 + "                     line interface.\n"
+                + "  --cluster <command> [args...] [opts...]\n"
+                + "                     Cluster Manager command and arguments (see below).\n"
+                + "  --verbose          Verbose mode.\n"
                 + "  --help             Output this help and exit.\n"
                 + "  -v, --version      Output version and exit.\n"
                 + "\n"
-                + "Not supported yet (redis-cli has them): cluster mode -c and --cluster, -X, TLS,\n"
-                + "--json, --stat, --latency*, --bigkeys, --memkeys, --hotkeys, --scan, --pipe,\n"
-                + "--rdb, --replica, --eval, --lru-test, --intrinsic-latency.\n"
+                + "Cluster Manager Commands:\n"
+                + "  Use --cluster help to list all available cluster manager commands.\n"
+                + "\n"
+                + "Not supported yet (redis-cli has them): -X, TLS, --json, --stat, --latency*,\n"
+                + "--bigkeys, --memkeys, --hotkeys, --scan, --pipe, --rdb, --replica, --eval,\n"
+                + "--lru-test, --intrinsic-latency.\n"
                 + "\n"
                 + "Examples:\n"
                 + "  cat /etc/passwd | vermilion-cli -x set mypasswd\n"
@@ -513,6 +535,8 @@ public final class CliMain {
                 + "  vermilion-cli -r 100 -i 1 info | grep used_memory_human:\n"
                 + "  vermilion-cli --quoted-input set '\"null-\\x00-separated\"' value\n"
                 + "  vermilion-cli -u redis://user:secret@127.0.0.1:7001/2 get key\n"
+                + "  vermilion-cli -c -p 7001 set key hello\n"
+                + "  vermilion-cli --cluster check 127.0.0.1:7001\n"
                 + "\n"
                 + "When no command is given, vermilion-cli starts in interactive mode.\n"
                 + "Type \"help\" in interactive mode for information on available commands\n"

@@ -90,6 +90,11 @@ public final class CommandExecutor {
             try {
                 reply = router.execute(session, argv);
             } catch (IOException e) {
+                if (e instanceof ClusterRouter.RedirectFailed) {
+                    // "Could not connect to ..." is already printed; the session is not connected.
+                    if (!session.interactive()) throw new CliExit(1);
+                    return ERR;
+                }
                 if (shutdown) {
                     // The server went away as asked: nothing to print, and not an error.
                     session.disconnect();

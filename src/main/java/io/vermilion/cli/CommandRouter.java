@@ -7,11 +7,11 @@ import java.util.List;
 /**
  * Sends one command for the CLI and returns the reply the user should see.
  *
- * <p>This is the seam for cluster mode ({@code -c}): a cluster router sends the command on the
- * session's current connection and, on {@code -MOVED} or {@code -ASK}, points the session at the
- * node named in the error ({@link Session#redirect}), reconnects, sends {@code ASKING} for ASK, and
- * retries, so that the prompt follows the node that answered. {@link DirectRouter} is the plain
- * single-node behaviour.
+ * <p>{@link DirectRouter} is the plain single-node behaviour. With {@code -c},
+ * {@link ClusterRouter} sends the command on the session's current connection and, on
+ * {@code -MOVED} or {@code -ASK}, points the session at the node named in the error
+ * ({@link Session#redirect}), reconnects, sends {@code ASKING} for ASK, and retries, so that the
+ * prompt follows the node that answered.
  */
 public interface CommandRouter {
     /**

@@ -85,7 +85,7 @@ public final class RedisUri {
     }
 
     /** C's atoi: optional blanks and sign, then leading digits; anything else gives 0. */
-    static int atoi(String s) {
+    public static int atoi(String s) {
         int i = 0;
         while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
         boolean neg = false;

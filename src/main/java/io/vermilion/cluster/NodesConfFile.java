@@ -139,6 +139,16 @@ public record NodesConfFile(List<ClusterNodeInfo> nodes, long currentEpoch, long
      * replaces the inode, so a lock must be taken on a separate file if one is wanted.
      */
     public void write(Path file) throws IOException {
+        write(file, true);
+    }
+
+    /**
+     * Writes the file atomically (temp file + rename): a reader or a crashed process never sees a
+     * half-written file. With {@code fsync} the data and the rename are also forced to disk, which
+     * survives power loss; Redis forces only for changes that must not be forgotten (epochs,
+     * votes), and so do we, because a forced write costs tens of milliseconds on a real disk.
+     */
+    public void write(Path file, boolean fsync) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = dir.resolve(abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
@@ -147,7 +157,7 @@ public record NodesConfFile(List<ClusterNodeInfo> nodes, long currentEpoch, long
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) ch.write(buf);
-            ch.force(true);
+            if (fsync) ch.force(true);
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -158,7 +168,7 @@ public record NodesConfFile(List<ClusterNodeInfo> nodes, long currentEpoch, long
             Files.deleteIfExists(tmp);
             throw e;
         }
-        fsyncDirectory(dir);
+        if (fsync) fsyncDirectory(dir);
     }
 
     private static void fsyncDirectory(Path dir) throws IOException {

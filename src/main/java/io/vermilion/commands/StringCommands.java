@@ -476,7 +476,10 @@ public final class StringCommands {
      * dbUnshareStringValue, which also makes the encoding "raw").
      */
     private static Sds unshare(Client c, byte[] key, Object v) {
-        if (v instanceof Sds s) return s;
+        if (v instanceof Sds s) {
+            c.db().touched(key); // changed in place below: WATCH must hear of it
+            return s;
+        }
         Sds s = new Sds((byte[]) v, 0);
         c.db().replace(key, s);
         return s;

@@ -30,6 +30,9 @@ public final class Db {
     private long expiring;
     private int sweepSlot;       // active expiry cursor: next slot to visit
     private int sweepPos;        // and position inside it
+    // WATCHed keys of this database (Redis's db->watched_keys); null while nobody watches, so
+    // that the write paths pay one field read for the feature.
+    private java.util.Map<java.nio.ByteBuffer, List<WatchedKey>> watched;
 
     Db(int id, Keyspace keyspace) {
         this.id = id;
@@ -44,7 +47,7 @@ public final class Db {
 
     /** The value of key, or null if absent or expired (deleting it then). Updates the access clock. */
     public Object get(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return null;
         int i = d.find(key);
         if (i < 0) return null;
@@ -54,13 +57,13 @@ public final class Db {
         }
         d.lru[i] = keyspace.touched(d.lru[i]);
         Object v = d.vals[i];
-        if (keyspace.snapshotting && !(v instanceof byte[])) keyspace.beforeWrite(this, HashSlot.of(key), key);
+        if (keyspace.snapshotting && !(v instanceof byte[])) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         return v;
     }
 
     /** As {@link #get} without touching the access clock (OBJECT, TYPE-less internal reads). */
     public Object peek(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return null;
         int i = d.find(key);
         if (i < 0) return null;
@@ -70,7 +73,7 @@ public final class Db {
         }
         Object v = d.vals[i];
         // A mutable value (Sds) may be changed in place by the caller: a snapshot keeps a copy first.
-        if (keyspace.snapshotting && !(v instanceof byte[])) keyspace.beforeWrite(this, HashSlot.of(key), key);
+        if (keyspace.snapshotting && !(v instanceof byte[])) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         return v;
     }
 
@@ -80,7 +83,7 @@ public final class Db {
 
     /** Seconds since the key was last accessed (OBJECT IDLETIME, non-LFU policies), or -1 if absent. */
     public long idleSeconds(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return -1;
         int i = d.find(key);
         if (i < 0 || (d.expires != null && isExpired(d.expires[i]))) return -1;
@@ -89,7 +92,7 @@ public final class Db {
 
     /** The decayed LFU counter of key (OBJECT FREQ, LFU policies), or -1 if absent. */
     public int lfuFrequency(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return -1;
         int i = d.find(key);
         if (i < 0 || (d.expires != null && isExpired(d.expires[i]))) return -1;
@@ -106,7 +109,7 @@ public final class Db {
      * LFU policy, where keys carry a frequency instead, as Redis's objectSetLRUOrLFU.
      */
     public boolean setIdle(byte[] key, long idleSeconds) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null || keyspace.lfu()) return false;
         int i = d.find(key);
         if (i < 0) return false;
@@ -117,7 +120,7 @@ public final class Db {
 
     /** Sets key's LFU counter (RESTORE FREQ, RDB FREQ); only under an LFU policy. */
     public boolean setFrequency(byte[] key, int counter) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null || !keyspace.lfu()) return false;
         int i = d.find(key);
         if (i < 0) return false;
@@ -133,7 +136,7 @@ public final class Db {
      * Returns true if the key was new.
      */
     public boolean put(byte[] key, Object val, boolean keepTtl) {
-        int slot = HashSlot.of(key);
+        int slot = keyspace.slotOf(key);
         if (keyspace.snapshotting) keyspace.beforeWrite(this, slot, key);
         Dict d = slots[slot];
         if (d == null) slots[slot] = d = new Dict();
@@ -145,6 +148,7 @@ public final class Db {
                 return put(key, val, keepTtl);
             }
             d.vals[i] = val;
+            if (watched != null) touched(key);
             // A new value is a new object to Redis (fresh LRU time), except that under LFU the
             // frequency counter is carried over from the value it replaces (dbSetValue).
             if (!keyspace.lfu()) d.lru[i] = keyspace.lruClock();
@@ -156,6 +160,7 @@ public final class Db {
         }
         d.insert(key, val, keyspace.newStamp());
         size++;
+        if (watched != null) touched(key);
         return true;
     }
 
@@ -165,7 +170,7 @@ public final class Db {
      * is absent. Renaming a key to itself changes nothing.
      */
     public boolean rename(byte[] from, byte[] to) {
-        int slot = HashSlot.of(from);
+        int slot = keyspace.slotOf(from);
         Dict d = slots[slot];
         if (d == null) return false;
         int i = d.find(from);
@@ -179,6 +184,7 @@ public final class Db {
         int stamp = d.lru[i];
         long when = d.expireAt(i);
         removeAt(slot, d, i);
+        if (watched != null) touched(from);
         delete(to);
         adopt(to, val, stamp, when);
         return true;
@@ -190,7 +196,7 @@ public final class Db {
      */
     public boolean moveTo(byte[] key, Db dst) {
         if (dst == this) return false;
-        int slot = HashSlot.of(key);
+        int slot = keyspace.slotOf(key);
         Dict d = slots[slot];
         if (d == null) return false;
         int i = d.find(key);
@@ -204,13 +210,14 @@ public final class Db {
         int stamp = d.lru[i];
         long when = d.expireAt(i);
         removeAt(slot, d, i);
+        if (watched != null) touched(key);
         dst.adopt(key, val, stamp, when);
         return true;
     }
 
     /** Inserts an absent key with existing access information and expiry (rename/move). */
     private void adopt(byte[] key, Object val, int stamp, long when) {
-        int slot = HashSlot.of(key);
+        int slot = keyspace.slotOf(key);
         if (keyspace.snapshotting) keyspace.beforeWrite(this, slot, key);
         Dict d = slots[slot];
         if (d == null) slots[slot] = d = new Dict();
@@ -220,22 +227,24 @@ public final class Db {
             d.setExpire(i, when);
             expiring++;
         }
+        if (watched != null) touched(key);
     }
 
     /** Replaces the value of an existing, live key in place (keeps TTL). Returns false if absent. */
     public boolean replace(byte[] key, Object val) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return false;
         int i = d.find(key);
         if (i < 0) return false;
-        if (keyspace.snapshotting) keyspace.beforeWrite(this, HashSlot.of(key), key);
+        if (keyspace.snapshotting) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         d.vals[i] = val;
+        if (watched != null) touched(key);
         return true;
     }
 
     /** Deletes key; true if it existed (an expired key counts as absent). */
     public boolean delete(byte[] key) {
-        int slot = HashSlot.of(key);
+        int slot = keyspace.slotOf(key);
         Dict d = slots[slot];
         if (d == null) return false;
         int i = d.find(key);
@@ -246,6 +255,7 @@ public final class Db {
             return false;
         }
         removeAt(slot, d, i);
+        if (watched != null) touched(key);
         return true;
     }
 
@@ -261,7 +271,7 @@ public final class Db {
 
     /** Absolute expiry in unix ms, {@link #NO_EXPIRE}, or -2 if the key does not exist. */
     public long getExpire(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return -2;
         int i = d.find(key);
         if (i < 0) return -2;
@@ -275,23 +285,24 @@ public final class Db {
 
     /** Sets the absolute expiry (unix ms) of an existing key; false if absent. */
     public boolean setExpire(byte[] key, long whenMs) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return false;
         int i = d.find(key);
         if (i < 0) return false;
-        if (keyspace.snapshotting) keyspace.beforeWrite(this, HashSlot.of(key), key);
+        if (keyspace.snapshotting) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         long old = d.expireAt(i);
         d.setExpire(i, whenMs);
         // NO_EXPIRE (-1, a time in 1969) can arrive here on a replica or while loading, where
         // past times are stored: it then means "no TTL", and the counters must agree.
         if (old == NO_EXPIRE && whenMs != NO_EXPIRE) expiring++;
         else if (old != NO_EXPIRE && whenMs == NO_EXPIRE) expiring--;
+        if (watched != null) touched(key);
         return true;
     }
 
     /** Removes the TTL of key; true if it had one. */
     public boolean persist(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return false;
         int i = d.find(key);
         if (i < 0 || d.expireAt(i) == NO_EXPIRE) return false;
@@ -299,9 +310,10 @@ public final class Db {
             expireAt(d, i);
             return false;
         }
-        if (keyspace.snapshotting) keyspace.beforeWrite(this, HashSlot.of(key), key);
+        if (keyspace.snapshotting) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         d.setExpire(i, NO_EXPIRE);
         expiring--;
+        if (watched != null) touched(key);
         return true;
     }
 
@@ -311,9 +323,10 @@ public final class Db {
 
     private void expireAt(Dict d, int i) {
         byte[] key = d.keys[i];
-        int slot = HashSlot.of(key);
+        int slot = keyspace.slotOf(key);
         removeAt(slot, d, i);
         keyspace.stats().expiredKeys++;
+        if (watched != null) touched(key);
         keyspace.keyExpired(this, key);
     }
 
@@ -341,6 +354,7 @@ public final class Db {
                     byte[] key = d.keys[sweepPos];
                     removeAt(sweepSlot, d, sweepPos);
                     keyspace.stats().expiredKeys++;
+                    if (watched != null) touched(key);
                     keyspace.keyExpired(this, key);
                     deleted++;
                     if (slots[sweepSlot] != d || d.capacity() != cap) { sweepPos = 0; break; }
@@ -434,7 +448,7 @@ public final class Db {
      * An absent key is not "expired".
      */
     public boolean expireIfNeeded(byte[] key) {
-        Dict d = slots[HashSlot.of(key)];
+        Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return false;
         int i = d.find(key);
         if (i < 0 || d.expires == null || !isExpired(d.expires[i])) return false;
@@ -517,6 +531,7 @@ public final class Db {
     /** Removes every key; returns how many there were. */
     public long flush() {
         if (keyspace.snapshotting) keyspace.beforeFlush(this, -1);
+        if (watched != null) touchAllExisting(null);
         long n = size;
         slots = new Dict[HashSlot.SLOTS];
         size = 0;
@@ -531,6 +546,9 @@ public final class Db {
         Dict d = slots[slot];
         if (d == null) return 0;
         if (keyspace.snapshotting) keyspace.beforeFlush(this, slot);
+        if (watched != null) {
+            for (byte[] k : d.keys) if (k != null) touched(k);
+        }
         slots[slot] = null;
         size -= d.size;
         expiring -= d.expiring;
@@ -539,10 +557,85 @@ public final class Db {
 
     /** Swaps contents with another database (SWAPDB). */
     void swapWith(Db other) {
+        // Watches stay with the database number; a watched key is touched when it exists on
+        // either side, as Redis's touchAllWatchedKeysInDb.
+        if (watched != null) touchAllExisting(other);
+        if (other.watched != null) other.touchAllExisting(this);
         Dict[] s = slots; slots = other.slots; other.slots = s;
         long z = size; size = other.size; other.size = z;
         long e = expiring; expiring = other.expiring; other.expiring = e;
         sweepSlot = sweepPos = 0;
         other.sweepSlot = other.sweepPos = 0;
+    }
+
+    // ---------------------------------------------------------------- WATCH
+
+    /**
+     * Watches key for a transaction (WATCH). A key that is present but already logically expired
+     * is remembered as such: its later deletion by expiry is then no change (Redis 7.0).
+     */
+    public void watch(WatchedKey w) {
+        if (watched == null) watched = new java.util.HashMap<>();
+        Dict d = slots[keyspace.slotOf(w.key)];
+        int i = d == null ? -1 : d.find(w.key);
+        w.expired = i >= 0 && d.expires != null && isExpired(d.expires[i]);
+        watched.computeIfAbsent(java.nio.ByteBuffer.wrap(w.key), k -> new ArrayList<>(2)).add(w);
+    }
+
+    public void unwatch(WatchedKey w) {
+        if (watched == null) return;
+        java.nio.ByteBuffer k = java.nio.ByteBuffer.wrap(w.key);
+        List<WatchedKey> l = watched.get(k);
+        if (l == null) return;
+        l.remove(w);
+        if (l.isEmpty()) watched.remove(k);
+        if (watched.isEmpty()) watched = null;
+    }
+
+    /** Number of distinct watched keys (INFO watching_clients and friends, tests). */
+    public int watchedKeys() { return watched == null ? 0 : watched.size(); }
+
+    /** True if the watched key has logically expired since it was watched (checked at EXEC). */
+    public boolean expiredSinceWatch(WatchedKey w) {
+        if (w.expired) return false;
+        Dict d = slots[keyspace.slotOf(w.key)];
+        int i = d == null ? -1 : d.find(w.key);
+        return i >= 0 && d.expires != null && isExpired(d.expires[i]);
+    }
+
+    /**
+     * Redis's signalModifiedKey: every write path of this class calls it after changing key.
+     * Commands that change a value in place (APPEND on a raw string...) call it themselves.
+     */
+    public void touched(byte[] key) {
+        if (watched == null) return;
+        List<WatchedKey> l = watched.get(java.nio.ByteBuffer.wrap(key));
+        if (l == null) return;
+        boolean present = slots[keyspace.slotOf(key)] != null && slots[keyspace.slotOf(key)].find(key) >= 0;
+        for (int j = 0; j < l.size(); j++) {
+            WatchedKey w = l.get(j);
+            if (w.expired && !present) {
+                // Watched while already expired, now deleted: logically nothing changed.
+                w.expired = false;
+                continue;
+            }
+            w.dirty.run();
+        }
+    }
+
+    /** Touches every watched key present here or in {@code other} (FLUSHDB, SWAPDB). */
+    private void touchAllExisting(Db other) {
+        List<byte[]> hit = new ArrayList<>();
+        for (java.nio.ByteBuffer k : watched.keySet()) {
+            byte[] key = watched.get(k).get(0).key;
+            Dict d = slots[keyspace.slotOf(key)];
+            boolean here = d != null && d.find(key) >= 0;
+            Dict o = other == null ? null : other.slots[keyspace.slotOf(key)];
+            if (here || (o != null && o.find(key) >= 0)) hit.add(key);
+        }
+        for (byte[] key : hit) {
+            List<WatchedKey> l = watched.get(java.nio.ByteBuffer.wrap(key));
+            if (l != null) for (WatchedKey w : l) w.dirty.run();
+        }
     }
 }

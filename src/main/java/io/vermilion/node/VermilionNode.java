@@ -14,6 +14,7 @@ import io.vermilion.commands.MigrateCommands;
 import io.vermilion.commands.PersistenceCommands;
 import io.vermilion.commands.ServerCommands;
 import io.vermilion.commands.StringCommands;
+import io.vermilion.commands.TransactionCommands;
 import io.vermilion.config.Config;
 import io.vermilion.keyspace.Keyspace;
 import io.vermilion.persistence.DataLoadException;
@@ -61,6 +62,7 @@ public final class VermilionNode implements AutoCloseable {
     static void registerCommands(CommandTable t) {
         ConnectionCommands.register(t);
         ClientCommands.register(t);
+        TransactionCommands.register(t);
         StringCommands.register(t);
         KeyCommands.register(t);
         ServerCommands.register(t);

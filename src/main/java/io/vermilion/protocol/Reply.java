@@ -183,15 +183,13 @@ public final class Reply {
             out.writeCharSequence("-9223372036854775808", StandardCharsets.US_ASCII);
             return;
         }
-        if (v < 0) { out.writeByte('-'); v = -v; }
-        if (v < 10) { out.writeByte((int) ('0' + v)); return; }
+        if (v >= 0 && v < 10) { out.writeByte((int) ('0' + v)); return; }
+        // Digits go to a scratch array and then in one copy: per-byte setByte on a ByteBuf
+        // pays a bounds check each time.
         int n = Numbers.digits(v);
-        int idx = out.writerIndex();
-        out.ensureWritable(n);
-        for (int i = n - 1; i >= 0; i--) {
-            out.setByte(idx + i, (int) ('0' + v % 10));
-            v /= 10;
-        }
-        out.writerIndex(idx + n);
+        Numbers.writeDigits(v, scratch, 0, n);
+        out.writeBytes(scratch, 0, n);
     }
+
+    private final byte[] scratch = new byte[20];
 }

@@ -47,7 +47,8 @@ public final class Client {
     boolean readonly;          // cluster READONLY
     boolean asking;            // cluster ASKING for the next command
     io.netty.buffer.ByteBuf out; // this batch's real reply buffer
-    byte[][] propagateAs;      // set by the running command to replace what AOF/replicas receive
+    byte[][] propagateAs;
+    Transaction tx;            // MULTI/WATCH state, created on first use      // set by the running command to replace what AOF/replicas receive
 
     Client(long id, Server server, Channel channel, Reply reply) {
         this.id = id;
@@ -110,6 +111,13 @@ public final class Client {
     /** MULTI state: number of queued commands and their memory, or -1 outside MULTI. */
     public void multi(int queued, long mem) { multiQueued = queued; multiMem = mem; }
     public int multiQueued() { return multiQueued; }
+    /** This connection's MULTI/WATCH state, created on first use. */
+    public Transaction tx() {
+        if (tx == null) tx = new Transaction();
+        return tx;
+    }
+    /** The MULTI/WATCH state if the connection ever used one, else null. */
+    public Transaction txOrNull() { return tx; }
     /** How a blocked client is released early by CLIENT UNBLOCK; the blocking family implements it. */
     public interface BlockState {
         /** Reply to the blocked client as if it timed out (error = false) or with -UNBLOCKED, and resume it. */

@@ -27,6 +27,13 @@ public final class Server {
     public interface Router {
         /** Returns true if it replied instead of the command. */
         boolean redirect(Client c, CommandSpec spec, byte[][] argv);
+
+        /**
+         * Checks a queued command when EXEC runs it, for refusals that Redis makes inside the
+         * command itself (SELECT/MOVE/SWAPDB in cluster mode) and so not at queue time. Returns
+         * true if it replied instead of the command.
+         */
+        default boolean refuseQueued(Client c, CommandSpec spec, byte[][] argv) { return false; }
     }
 
     /** Hears every write command that changed the dataset (AOF, replication). */
@@ -99,6 +106,8 @@ public final class Server {
     private long peakMemory;
     private String multiplexingApi = "epoll";
     private boolean replica;
+    private List<Object[]> propagationGroup; // during EXEC: writes collected to wrap in MULTI/EXEC
+    private long errorMark;                  // errorReplies when the innermost call started/ended
 
     public Server(Config config, Keyspace keyspace) {
         this.config = config;
@@ -113,6 +122,7 @@ public final class Server {
         cache("requirepass", v -> authRequired = !v.isEmpty());
         cache("latency-tracking", v -> latencyTracking = v.equals("yes"));
         this.runId = randomHex(20);
+        addResetListener(c -> { if (c.tx != null) c.tx.discard(c); });
         // A key deleted by expiry is propagated as DEL (UNLINK with lazyfree-lazy-expire), as Redis does.
         keyspace.addListener((db, key) -> {
             if (propagators.isEmpty()) return;
@@ -158,6 +168,10 @@ public final class Server {
 
     /** Sends a command to every propagator (AOF, replicas), e.g. a DEL for an expired key. */
     public void propagate(int db, byte[][] argv) {
+        if (propagationGroup != null) {
+            propagationGroup.add(new Object[] {db, argv});
+            return;
+        }
         for (int i = 0; i < propagators.size(); i++) propagators.get(i).propagate(db, argv);
     }
 
@@ -266,6 +280,7 @@ public final class Server {
     }
 
     public void removeClient(Client c) {
+        if (c.tx != null) c.tx.discard(c);
         clients.remove(c.id);
         monitors.remove(c);
     }
@@ -327,6 +342,7 @@ public final class Server {
             spec = sub;
         }
         c.lastCommand = spec.fullName;
+        Transaction tx = c.tx != null && c.tx.active ? c.tx : null;
         if ((spec.arity > 0 && argv.length != spec.arity) || argv.length < -spec.arity) {
             reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName + "' command");
             return true;
@@ -339,16 +355,72 @@ public final class Server {
             reject(c, spec, "LOADING Redis is loading the dataset in memory");
             return true;
         }
+        if (tx != null && spec.has(CommandSpec.Flag.NO_MULTI)) {
+            reject(c, spec, "ERR Command not allowed inside a transaction");
+            return true;
+        }
         if (router != null && router.redirect(c, spec, argv)) {
+            // A redirected command dooms the transaction; a redirected EXEC ends it (Redis).
+            if (tx != null) {
+                if (spec.name.equals("exec")) tx.discard(c);
+                else tx.flag();
+            }
             spec.rejectedCalls++;
             return true;
         }
-        if (mustPause(spec) && !c.isInternal()) return false;
+        if ((mustPause(spec) || pausedExec(c, spec)) && !c.isInternal()) return false;
+        if (tx != null && !controlsTransaction(spec)) {
+            tx.queue(c, spec, argv);
+            c.reply.simple("QUEUED");
+            return true;
+        }
+        call(c, spec, argv);
+        return true;
+    }
+
+    /** Commands that run at once inside MULTI instead of being queued (Redis's processCommand). */
+    private static boolean controlsTransaction(CommandSpec spec) {
+        return switch (spec.name) {
+            case "exec", "discard", "multi", "watch", "quit", "reset" -> true;
+            default -> false;
+        };
+    }
+
+    /** An EXEC whose queue holds writes: CLIENT PAUSE WRITE holds it as a write. */
+    private boolean pausedExec(Client c, CommandSpec spec) {
+        return c.tx != null && c.tx.queuedWrite && spec.name.equals("exec")
+                && pauseEndMs != 0 && System.currentTimeMillis() < pauseEndMs;
+    }
+
+    /**
+     * Collects what the commands run until {@link #endPropagationGroup} propagate, then sends
+     * them wrapped in MULTI/EXEC when there is more than one (a single command is atomic
+     * anyway), as Redis 7.0's propagatePendingCommands does for EXEC.
+     */
+    public void beginPropagationGroup() { propagationGroup = new ArrayList<>(); }
+
+    public void endPropagationGroup() {
+        List<Object[]> g = propagationGroup;
+        propagationGroup = null;
+        if (g == null || g.isEmpty()) return;
+        if (g.size() > 1) propagate((Integer) g.get(0)[0], new byte[][] {MULTI});
+        for (Object[] op : g) propagate((Integer) op[0], (byte[][]) op[1]);
+        if (g.size() > 1) propagate((Integer) g.get(g.size() - 1)[0], new byte[][] {EXEC});
+    }
+
+    private static final byte[] MULTI = {'M', 'U', 'L', 'T', 'I'};
+    private static final byte[] EXEC = {'E', 'X', 'E', 'C'};
+
+    /**
+     * Runs a command that passed every check (Redis's call()): the handler, then commandstats,
+     * MONITOR, propagation, slowlog and latency. EXEC calls it for each queued command.
+     */
+    public void call(Client c, CommandSpec spec, byte[][] argv) {
         c.redactedArgs = 0;
         long argvMem = 0;
         for (byte[] a : argv) argvMem += a.length;
         c.argvMem = argvMem;
-        long errorsBefore = stats.errorReplies;
+        errorMark = stats.errorReplies;
         long dirtyBefore = dirty;
         long t0 = System.nanoTime();
         c.propagateAs = null;
@@ -365,7 +437,9 @@ public final class Server {
         if (!monitors.isEmpty() && !spec.has(CommandSpec.Flag.SKIP_MONITOR) && !spec.has(CommandSpec.Flag.ADMIN)) {
             feedMonitors(c, argv);
         }
-        if (stats.errorReplies != errorsBefore) spec.failedCalls++;
+        // Errors of the commands an EXEC ran were counted for them, not for EXEC (Redis's prev_err_count).
+        if (stats.errorReplies != errorMark) spec.failedCalls++;
+        errorMark = stats.errorReplies;
         if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
             propagate(c.dbIndex(), propagated);
         }
@@ -375,12 +449,18 @@ public final class Server {
         if (latencyThresholdMs > 0 && usec / 1000 >= latencyThresholdMs) {
             latency.add(spec.has(CommandSpec.Flag.FAST) ? "fast-command" : "command", usec / 1000);
         }
-        return true;
     }
 
     /** Writes an error reply and counts it (errorstats, rejected calls). */
     private void reject(Client c, CommandSpec spec, String msg) {
         if (spec != null) spec.rejectedCalls++;
+        if (spec != null && spec.name.equals("exec")) {
+            // A rejected EXEC discards the transaction and says why (Redis's execCommandAbort).
+            if (c.tx != null) c.tx.discard(c);
+            error(c, "EXECABORT Transaction discarded because of: " + (msg.startsWith("ERR ") ? msg.substring(4) : msg));
+            return;
+        }
+        if (c.tx != null) c.tx.flag();
         error(c, msg);
     }
 
@@ -401,6 +481,7 @@ public final class Server {
             args.append('\'').append(a, 0, Math.min(a.length(), room)).append("' ");
         }
         stats.unknownCommands++;
+        if (c.tx != null) c.tx.flag();
         error(c, "ERR unknown command '" + trunc(argv[0]) + "', with args beginning with: " + args);
     }
 

@@ -46,7 +46,24 @@ public final class Numbers {
 
     /** Digits of a long as ASCII bytes. */
     public static byte[] toBytes(long v) {
-        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+        byte[] b = new byte[digits(v)];
+        writeDigits(v, b, 0, b.length);
+        return b;
+    }
+
+    /** Writes the decimal form of v (exactly len = digits(v) chars) into b at off. */
+    public static void writeDigits(long v, byte[] b, int off, int len) {
+        if (v == Long.MIN_VALUE) {
+            byte[] min = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(min, 0, b, off, min.length);
+            return;
+        }
+        int end = off + len;
+        if (v < 0) { b[off] = '-'; v = -v; }
+        do {
+            b[--end] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
     }
 
     /** Number of characters of the decimal form of v. */

@@ -30,4 +30,22 @@ class HashSlotTest {
         assertThat(slot("foo{bar}{zap}")).isEqualTo(slot("bar"));
         assertThat(slot("{")).isEqualTo(Crc16.crc16("{".getBytes()) & 16383);
     }
+
+    /** The two-bytes-per-step loop against the textbook bitwise definition, on every length and odd offsets. */
+    @Test
+    void crc16MatchesBitwiseDefinition() {
+        java.util.Random r = new java.util.Random(7);
+        for (int len = 0; len < 200; len++) {
+            byte[] b = new byte[len + 3];
+            r.nextBytes(b);
+            for (int off = 0; off < 3; off++) {
+                int crc = 0;
+                for (int i = off; i < off + len; i++) {
+                    crc ^= (b[i] & 0xFF) << 8;
+                    for (int k = 0; k < 8; k++) crc = (crc & 0x8000) != 0 ? ((crc << 1) ^ 0x1021) & 0xFFFF : (crc << 1) & 0xFFFF;
+                }
+                assertThat(Crc16.crc16(b, off, len)).as("len %d off %d", len, off).isEqualTo(crc);
+            }
+        }
+    }
 }

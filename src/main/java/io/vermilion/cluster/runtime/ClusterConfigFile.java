@@ -97,9 +97,9 @@ final class ClusterConfigFile {
         return Optional.of(NodesConfFile.parse(text));
     }
 
-    /** Atomic replace (temp file, fsync, rename, fsync dir), then moves the lock to the new file. */
-    void write(NodesConfFile conf) throws IOException {
-        conf.write(path);
+    /** Atomic replace (temp file, rename; fsync of both when asked), then moves the lock to the new file. */
+    void write(NodesConfFile conf, boolean fsync) throws IOException {
+        conf.write(path, fsync);
         FileChannel fresh = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock freshLock;
         try {

@@ -33,12 +33,35 @@ public final class ClusterRouter implements Server.Router {
     public boolean redirect(Client c, CommandSpec spec, byte[][] argv) {
         // Commands replayed from the AOF (and, later, from our master) are obeyed, never redirected.
         if (c.isInternal()) return false;
-        if (spec.keySpecs().isEmpty() && !spec.has(CommandSpec.Flag.MOVABLE_KEYS)) {
-            return databaseRules(c, spec, argv);
+        List<byte[]> keyList;
+        boolean write;
+        io.vermilion.server.Transaction tx = c.txOrNull();
+        if (spec.name().equals("exec") && tx != null && tx.active()) {
+            // EXEC: the keys of every queued command together, as Redis's getNodeByQuery, so
+            // a transaction across slots fails with CROSSSLOT (each command alone was fine).
+            keyList = new java.util.ArrayList<>();
+            write = false;
+            for (io.vermilion.server.Transaction.Queued q : tx.queued()) {
+                List<Integer> pos = q.spec().keyPositions(q.argv());
+                if (pos != null) for (int p : pos) keyList.add(q.argv()[p]);
+                write |= q.spec().has(CommandSpec.Flag.WRITE);
+            }
+            if (keyList.isEmpty()) return false;
+        } else {
+            if (spec.keySpecs().isEmpty() && !spec.has(CommandSpec.Flag.MOVABLE_KEYS)) {
+                return databaseRules(c, spec, argv);
+            }
+            List<Integer> keys = spec.keyPositions(argv);
+            if (keys == null || keys.isEmpty()) return databaseRules(c, spec, argv);
+            return route(c, spec, argv, keys, null, spec.has(CommandSpec.Flag.WRITE));
         }
-        List<Integer> keys = spec.keyPositions(argv);
-        if (keys == null || keys.isEmpty()) return databaseRules(c, spec, argv);
+        return route(c, spec, argv, null, keyList, write);
+    }
 
+    /** Checks the keys at {@code positions} of argv, or the given keys (EXEC). */
+    private boolean route(Client c, CommandSpec spec, byte[][] argv, List<Integer> positions, List<byte[]> keyList,
+                          boolean write) {
+        int count = positions != null ? positions.size() : keyList.size();
         ClusterNode myself = state.myself;
         String name = spec.name();
         boolean pubsubShard = name.equals("ssubscribe") || name.equals("sunsubscribe") || name.equals("spublish");
@@ -47,9 +70,9 @@ public final class ClusterRouter implements Server.Router {
         ClusterNode n = null;
         boolean migrating = false, importing = false, multipleKeys = false;
         int missing = 0, existing = 0;
-        for (int pos : keys) {
-            byte[] key = argv[pos];
-            int thisSlot = HashSlot.of(key);
+        for (int k = 0; k < count; k++) {
+            byte[] key = positions != null ? argv[positions.get(k)] : keyList.get(k);
+            int thisSlot = c.server().keyspace().slotOf(key);
             if (firstKey == null) {
                 firstKey = key;
                 slot = thisSlot;
@@ -68,7 +91,6 @@ public final class ClusterRouter implements Server.Router {
             }
         }
 
-        boolean write = spec.has(CommandSpec.Flag.WRITE);
         if (state.state != ClusterState.STATE_OK) {
             if (pubsubShard) {
                 if (!state.server().config().getBool("cluster-allow-pubsubshard-when-down")) {
@@ -96,8 +118,24 @@ public final class ClusterRouter implements Server.Router {
         return databaseRules(c, spec, argv);
     }
 
-    /** Only database 0 exists in cluster mode. */
+    @Override
+    public boolean refuseQueued(Client c, CommandSpec spec, byte[][] argv) {
+        return !c.isInternal() && databaseRules(c, spec, argv, true);
+    }
+
     private boolean databaseRules(Client c, CommandSpec spec, byte[][] argv) {
+        return databaseRules(c, spec, argv, false);
+    }
+
+    /**
+     * Only database 0 exists in cluster mode. Redis refuses inside the commands, so a command
+     * queued in MULTI is refused only when EXEC runs it ({@code running}).
+     */
+    private boolean databaseRules(Client c, CommandSpec spec, byte[][] argv, boolean running) {
+        if (!running) {
+            io.vermilion.server.Transaction tx = c.txOrNull();
+            if (tx != null && tx.active() && !spec.name().equals("exec")) return false;
+        }
         switch (spec.name()) {
             case "select" -> {
                 if (argv.length == 2) {

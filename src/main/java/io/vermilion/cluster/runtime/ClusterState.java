@@ -1488,8 +1488,9 @@ public final class ClusterState {
 
     void saveConfig(boolean fsync) throws IOException {
         todo &= ~(TODO_SAVE_CONFIG | TODO_FSYNC_CONFIG);
-        // Writing a temp file and renaming it is always durable; fsync is not optional for us.
-        configFile.write(configSnapshot());
+        // Always atomic (temp file + rename); forced to disk only where Redis forces it (epoch and
+        // vote changes): SETSLOT during a reshard would otherwise pay a disk flush per slot.
+        configFile.write(configSnapshot(), fsync);
     }
 
     void saveConfigOrDie(boolean fsync) {

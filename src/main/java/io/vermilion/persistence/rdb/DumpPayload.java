@@ -13,7 +13,7 @@ public final class DumpPayload {
     /** DUMP of a value (compressing long strings when {@code compress}, as rdbcompression). */
     public static byte[] create(Object value, ValueCodec codec, boolean compress) {
         RdbSink.Bytes sink = new RdbSink.Bytes(64);
-        RdbWriter w = new RdbWriter(sink, codec, compress, true);
+        RdbWriter w = new RdbWriter(sink, codec, compress, true, 512);
         try {
             w.object(value);
             w.writeByte(Rdb.VERSION & 0xff);
@@ -50,7 +50,7 @@ public final class DumpPayload {
     public static Object decode(byte[] p, ValueCodec codec) throws RdbException {
         // The whole payload, footer included, is the input: Redis reads the body from the same
         // buffer, so a body that runs into the footer bytes is read the same way there.
-        RdbReader r = new RdbReader(new RdbSource.Bytes(p), codec, false);
+        RdbReader r = new RdbReader(new RdbSource.Bytes(p), codec, false, Math.min(p.length, 1 << 16));
         try {
             int type = r.readByte();
             if (!Rdb.isObjectType(type)) throw new RdbException("unknown type " + type, 0);

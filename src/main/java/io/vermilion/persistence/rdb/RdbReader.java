@@ -24,7 +24,7 @@ public final class RdbReader {
     private final RdbSource src;
     private final ValueCodec codec;
     private final boolean verifyChecksum;
-    private final byte[] buf = new byte[BUF];
+    private final byte[] buf;
     private int pos;          // next byte to consume in buf
     private int lim;          // end of valid bytes in buf
     private int crcMark;      // bytes of buf before this index are already in crc
@@ -34,6 +34,12 @@ public final class RdbReader {
     private boolean lastEncoded;
 
     public RdbReader(RdbSource src, ValueCodec codec, boolean verifyChecksum) {
+        this(src, codec, verifyChecksum, BUF);
+    }
+
+    /** With an explicit buffer size (RESTORE reads one small payload per reader). */
+    public RdbReader(RdbSource src, ValueCodec codec, boolean verifyChecksum, int bufferSize) {
+        this.buf = new byte[Math.max(64, bufferSize)];
         this.src = src;
         this.codec = codec;
         this.verifyChecksum = verifyChecksum;
@@ -177,7 +183,7 @@ public final class RdbReader {
         lim -= pos;
         pos = 0;
         crcMark = 0;
-        int r = src.read(buf, lim, BUF - lim);
+        int r = src.read(buf, lim, buf.length - lim);
         if (r <= 0) return false;
         lim += r;
         return true;

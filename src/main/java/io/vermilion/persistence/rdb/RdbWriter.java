@@ -20,7 +20,7 @@ public final class RdbWriter {
     private final ValueCodec codec;
     private final boolean compress;
     private final boolean checksum;
-    private final byte[] buf = new byte[BUF];
+    private final byte[] buf;
     private int n;
     private long crc;
     private long flushed;
@@ -32,6 +32,15 @@ public final class RdbWriter {
      * @param checksum write the CRC-64 trailer; when false it is zero (rdbchecksum no)
      */
     public RdbWriter(RdbSink sink, ValueCodec codec, boolean compress, boolean checksum) {
+        this(sink, codec, compress, checksum, BUF);
+    }
+
+    /**
+     * With an explicit buffer size: DUMP/MIGRATE write one small value per writer, and zeroing a
+     * 64 KB buffer for each was most of MIGRATE's time.
+     */
+    public RdbWriter(RdbSink sink, ValueCodec codec, boolean compress, boolean checksum, int bufferSize) {
+        this.buf = new byte[Math.max(64, bufferSize)];
         this.sink = sink;
         this.codec = codec;
         this.compress = compress;
@@ -168,7 +177,7 @@ public final class RdbWriter {
     // ------------------------------------------------------------------ primitives
 
     public void writeByte(int b) throws IOException {
-        if (n == BUF) drain();
+        if (n == buf.length) drain();
         buf[n++] = (byte) b;
     }
 
@@ -177,9 +186,9 @@ public final class RdbWriter {
     }
 
     public void writeRaw(byte[] b, int off, int len) throws IOException {
-        if (len > BUF - n) {
+        if (len > buf.length - n) {
             drain();
-            if (len >= BUF) {
+            if (len >= buf.length) {
                 crc = Crc64.update(crc, b, off, len);
                 sink.write(b, off, len);
                 flushed += len;
