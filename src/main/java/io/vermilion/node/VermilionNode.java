@@ -110,6 +110,9 @@ public final class VermilionNode implements AutoCloseable {
             }
         }
         config.addListener("loglevel", v -> server.log().level(v));
+        // Loading until the data files are read: a client connecting between listen() and the
+        // start of the load must get -LOADING, not an empty dataset.
+        server.loading(true);
         net.listen(server, binds, config.getInt("port"), config.getInt("tcp-backlog"));
         server.tcpPort(net.boundPort());
         server.log().notice("Network transport: " + (net.nativeTransport() ? "native epoll" : "NIO"));
@@ -166,6 +169,11 @@ public final class VermilionNode implements AutoCloseable {
      */
     private void loadData() throws DataLoadException, InterruptedException {
         persistence.loadAtStartup();
+        try {
+            server.loop().submit(() -> server.loading(false)).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
         if (cluster == null) return;
         try {
             boolean ok = server.loop().submit(cluster::verifyConfigWithData).get();
