@@ -181,8 +181,7 @@ public final class ServerCommands {
 
     /** The OBJECT ENCODING name of a value, for DEBUG OBJECT. */
     static String encoding(Object v) {
-        if (Strings.isString(v)) return Strings.encoding(v);
-        return v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        return io.vermilion.types.Types.encoding(v);
     }
 
     /** Redis's rdbSavedObjectLen for a string (no LZF compression here). */

@@ -37,7 +37,7 @@ public final class Persistence implements PersistenceInfo {
     private final Server server;
     private final Config config;
     private final Log log;
-    private ValueCodec codec = ValueCodec.STRINGS;
+    private ValueCodec codec = io.vermilion.persistence.rdb.Codecs.ALL;
 
     private SnapshotSave bg;
     private boolean lastBgOk = true;

@@ -2,6 +2,7 @@ package io.vermilion.persistence.aof;
 
 import io.vermilion.persistence.SnapshotSave;
 import io.vermilion.persistence.rdb.RdbSink;
+import io.vermilion.types.RedisValue;
 import io.vermilion.types.Strings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,12 +38,24 @@ final class AofFormat implements SnapshotSave.Format {
             out.raw(SELECT);
             out.bulk(Long.toString(d).getBytes(StandardCharsets.US_ASCII));
         }
-        if (!Strings.isString(value)) {
+        if (value instanceof RedisValue rv) {
+            IOException[] failed = new IOException[1];
+            rv.rewrite(key, argv -> {
+                if (failed[0] != null) return;
+                try {
+                    out.command(argv);
+                } catch (IOException e) {
+                    failed[0] = e;
+                }
+            });
+            if (failed[0] != null) throw failed[0];
+        } else if (Strings.isString(value)) {
+            out.raw(SET);
+            out.bulk(key);
+            out.bulk(Strings.bytes(value));
+        } else {
             throw new IOException("AOF rewrite without RDB preamble cannot encode a " + value.getClass().getSimpleName());
         }
-        out.raw(SET);
-        out.bulk(key);
-        out.bulk(Strings.bytes(value));
         if (expireAtMs != -1) {
             out.raw(PEXPIREAT);
             out.bulk(key);

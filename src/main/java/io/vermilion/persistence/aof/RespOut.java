@@ -32,6 +32,12 @@ final class RespOut {
         raw(CRLF);
     }
 
+    /** One command: *argc then a bulk string per argument. */
+    void command(byte[][] argv) throws IOException {
+        raw(("*" + argv.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (byte[] a : argv) bulk(a);
+    }
+
     private static final byte[] CRLF = {'\r', '\n'};
 
     private void flushBuffer() throws IOException {
