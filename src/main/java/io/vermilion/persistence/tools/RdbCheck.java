@@ -1,5 +1,6 @@
 package io.vermilion.persistence.tools;
 
+import io.vermilion.persistence.rdb.Encodings;
 import io.vermilion.persistence.rdb.Crc64;
 import io.vermilion.persistence.rdb.Lzf;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.vermilion.persistence.tools;
+package io.vermilion.persistence.rdb;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,25 +14,25 @@ import java.util.Set;
  * neighbours, counts matching the header, the terminator where it must be. Each parser returns
  * the entries (integers as their decimal text) or null when the blob is invalid.
  */
-final class Encodings {
+public final class Encodings {
     private Encodings() {}
 
     /** One decoded element: its text, and its value when it is (or reads as) an integer. */
-    record Entry(byte[] text, boolean isInt, long value) {
-        static Entry ofInt(long v) {
+    public record Entry(byte[] text, boolean isInt, long value) {
+        public static Entry ofInt(long v) {
             return new Entry(Long.toString(v).getBytes(StandardCharsets.US_ASCII), true, v);
         }
 
-        static Entry ofString(byte[] s) {
+        public static Entry ofString(byte[] s) {
             Long v = strictLong(s);
             return new Entry(s, v != null, v == null ? 0 : v);
         }
 
-        ByteBuffer key() { return ByteBuffer.wrap(text); }
+        public ByteBuffer key() { return ByteBuffer.wrap(text); }
     }
 
     /** Redis's string2ll: an integer written canonically (no '+', no leading zeros, fits 64 bits). */
-    static Long strictLong(byte[] s) {
+    public static Long strictLong(byte[] s) {
         int n = s.length;
         if (n == 0 || n > 20) return null;
         if (n == 1 && s[0] == '0') return 0L;
@@ -88,7 +88,7 @@ final class Encodings {
      * equal to its size; the element count of the header must match unless {@code checkCount}
      * is false or the header says "unknown" (65535).
      */
-    static List<Entry> listpack(byte[] b, boolean checkCount) {
+    public static List<Entry> listpack(byte[] b, boolean checkCount) {
         int size = b.length;
         if (size < 7) return null;
         if (u32(b, 0) != size || (b[size - 1] & 0xff) != 0xff) return null;
@@ -160,7 +160,7 @@ final class Encodings {
     }
 
     /** Entries that must come in pairs whose first halves (fields, members) are all distinct. */
-    static boolean pairsWithoutDuplicates(List<Entry> entries) {
+    public static boolean pairsWithoutDuplicates(List<Entry> entries) {
         if (entries.size() % 2 != 0) return false;
         Set<ByteBuffer> seen = new HashSet<>();
         for (int i = 0; i < entries.size(); i += 2) {
@@ -177,7 +177,7 @@ final class Encodings {
      * before it, known encodings, everything inside the blob, the tail offset pointing at the last
      * entry, and the count matching unless the header says "unknown" (65535).
      */
-    static List<Entry> ziplist(byte[] b) {
+    public static List<Entry> ziplist(byte[] b) {
         int size = b.length;
         if (size < 11) return null;
         if (u32(b, 0) != size || (b[size - 1] & 0xff) != 0xff) return null;
@@ -247,7 +247,7 @@ final class Encodings {
     // ------------------------------------------------------------------ intset
 
     /** An intset: a known width, a size matching its count, at least one element, strictly ascending. */
-    static boolean intset(byte[] b) {
+    public static boolean intset(byte[] b) {
         if (b.length < 8) return false;
         long width = u32(b, 0);
         if (width != 2 && width != 4 && width != 8) return false;
@@ -267,7 +267,7 @@ final class Encodings {
     // ------------------------------------------------------------------ zipmap
 
     /** The field/value strings of a zipmap (the pre-2.6 hash encoding), or null if invalid. */
-    static List<byte[]> zipmap(byte[] b) {
+    public static List<byte[]> zipmap(byte[] b) {
         int size = b.length;
         if (size < 2) return null;
         int declared = b[0] & 0xff;
@@ -316,7 +316,7 @@ final class Encodings {
      * records (flags, id deltas, own fields unless flagged "same fields", values, and an entry
      * count equal to the record's size), and nothing after.
      */
-    static boolean streamListpack(byte[] b) {
+    public static boolean streamListpack(byte[] b) {
         List<Entry> e = listpack(b, false);
         if (e == null || e.isEmpty()) return false;
         int[] i = {0};
