@@ -9,6 +9,7 @@ import io.vermilion.commands.ConfigCommands;
 import io.vermilion.commands.ConnectionCommands;
 import io.vermilion.commands.InfoCommand;
 import io.vermilion.commands.KeyCommands;
+import io.vermilion.commands.ListCommands;
 import io.vermilion.commands.LatencyCommands;
 import io.vermilion.commands.MigrateCommands;
 import io.vermilion.commands.PersistenceCommands;
@@ -66,6 +67,7 @@ public final class VermilionNode implements AutoCloseable {
         StringCommands.register(t);
         io.vermilion.commands.HashCommands.register(t);
         KeyCommands.register(t);
+        ListCommands.register(t);
         ServerCommands.register(t);
         InfoCommand.register(t);
         ConfigCommands.register(t);

@@ -34,6 +34,13 @@ public final class Server {
          * true if it replied instead of the command.
          */
         default boolean refuseQueued(Client c, CommandSpec spec, byte[][] argv) { return false; }
+
+        /**
+         * For a client blocked on key (Redis 7.0's clusterRedirectBlockedClientIfNeeded): the
+         * error to unblock it with (-MOVED, -CLUSTERDOWN) when the key's slot is not served here
+         * any more, or null to keep it blocked.
+         */
+        default String blockedRedirect(Client c, CommandSpec spec, byte[] key) { return null; }
     }
 
     /** Hears every write command that changed the dataset (AOF, replication). */
@@ -67,6 +74,7 @@ public final class Server {
     private final SlowLog slowlog = new SlowLog();
     private final LatencyMonitor latency = new LatencyMonitor();
     private final ServerStats stats = new ServerStats();
+    private final Blocking blocking = new Blocking(this);
     private final String runId;
     private final long startMs = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
@@ -155,6 +163,8 @@ public final class Server {
     public SlowLog slowlog() { return slowlog; }
     public LatencyMonitor latency() { return latency; }
     public ServerStats stats() { return stats; }
+    /** Clients blocked on keys (BLPOP, BZPOPMIN, XREAD BLOCK ...); see docs/blocking.md. */
+    public Blocking blocking() { return blocking; }
     public String runId() { return runId; }
     public long startMs() { return startMs; }
     public long uptimeMs() { return (System.nanoTime() - startNanos) / 1_000_000; }
@@ -280,6 +290,7 @@ public final class Server {
     }
 
     public void removeClient(Client c) {
+        if (c.blocked) blocking.clientGone(c);
         if (c.tx != null) c.tx.discard(c);
         clients.remove(c.id);
         monitors.remove(c);
@@ -375,6 +386,7 @@ public final class Server {
             return true;
         }
         call(c, spec, argv);
+        if (blocking.pending()) blocking.handleReady();
         return true;
     }
 
@@ -424,6 +436,8 @@ public final class Server {
         long dirtyBefore = dirty;
         long t0 = System.nanoTime();
         c.propagateAs = null;
+        c.runningSpec = spec;
+        c.runningArgv = argv;
         spec.handler.execute(c, argv);
         byte[][] propagated = c.propagateAs != null ? c.propagateAs : argv;
         c.propagateAs = null;
@@ -448,6 +462,26 @@ public final class Server {
         }
         if (latencyThresholdMs > 0 && usec / 1000 >= latencyThresholdMs) {
             latency.add(spec.has(CommandSpec.Flag.FAST) ? "fast-command" : "command", usec / 1000);
+        }
+    }
+
+    /**
+     * Runs a blocked client's command again because a key it waits on changed (see
+     * {@link Blocking}): the handler and the propagation of what it wrote, but no second call in
+     * commandstats (Redis 7.0 counts a blocking command once, when it first ran).
+     */
+    void rerun(Client c, CommandSpec spec, byte[][] argv) {
+        long dirtyBefore = dirty;
+        long t0 = System.nanoTime();
+        c.propagateAs = null;
+        c.runningSpec = spec;
+        c.runningArgv = argv;
+        spec.handler.execute(c, argv);
+        byte[][] propagated = c.propagateAs != null ? c.propagateAs : argv;
+        c.propagateAs = null;
+        spec.usec += (System.nanoTime() - t0) / 1000;
+        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
+            propagate(c.dbIndex(), propagated);
         }
     }
 
