@@ -65,6 +65,7 @@ public final class VermilionNode implements AutoCloseable {
         TransactionCommands.register(t);
         StringCommands.register(t);
         KeyCommands.register(t);
+        io.vermilion.commands.ZSetCommands.register(t);
         ServerCommands.register(t);
         InfoCommand.register(t);
         ConfigCommands.register(t);
