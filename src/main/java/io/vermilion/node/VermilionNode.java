@@ -68,6 +68,7 @@ public final class VermilionNode implements AutoCloseable {
         io.vermilion.commands.HashCommands.register(t);
         KeyCommands.register(t);
         ListCommands.register(t);
+        io.vermilion.commands.ZSetCommands.register(t);
         ServerCommands.register(t);
         InfoCommand.register(t);
         ConfigCommands.register(t);
