@@ -69,6 +69,7 @@ public final class VermilionNode implements AutoCloseable {
         ClientCommands.register(t);
         TransactionCommands.register(t);
         StringCommands.register(t);
+        io.vermilion.commands.HashCommands.register(t);
         KeyCommands.register(t);
         SetCommands.register(t);
         ServerCommands.register(t);
