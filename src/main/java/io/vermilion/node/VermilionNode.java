@@ -13,6 +13,7 @@ import io.vermilion.commands.ListCommands;
 import io.vermilion.commands.LatencyCommands;
 import io.vermilion.commands.MigrateCommands;
 import io.vermilion.commands.PersistenceCommands;
+import io.vermilion.commands.SetCommands;
 import io.vermilion.commands.ServerCommands;
 import io.vermilion.commands.StringCommands;
 import io.vermilion.commands.TransactionCommands;
@@ -49,6 +50,10 @@ public final class VermilionNode implements AutoCloseable {
         trackAccess(config, keyspace);
         this.persistence = new Persistence(server);
         registerCommands(server.commands());
+        // The shared RDB codecs load sets with this node's intset threshold (see SetCodec).
+        io.vermilion.persistence.rdb.SetCodec.maxIntsetEntries(config.getLong("set-max-intset-entries"));
+        config.addListener("set-max-intset-entries",
+                v -> io.vermilion.persistence.rdb.SetCodec.maxIntsetEntries(config.getLong("set-max-intset-entries")));
         this.net = new NetServer("vermilion-" + config.getInt("port"));
         server.loop(net.loop());
         if (server.clusterEnabled()) {
@@ -69,6 +74,7 @@ public final class VermilionNode implements AutoCloseable {
         KeyCommands.register(t);
         ListCommands.register(t);
         io.vermilion.commands.ZSetCommands.register(t);
+        SetCommands.register(t);
         ServerCommands.register(t);
         InfoCommand.register(t);
         ConfigCommands.register(t);

@@ -420,6 +420,23 @@ public final class Server {
         if (g.size() > 1) propagate((Integer) g.get(g.size() - 1)[0], new byte[][] {EXEC});
     }
 
+    /**
+     * Propagates {@code cmds} for the running command instead of its own argv (Redis's
+     * alsoPropagate + preventCommandPropagation, e.g. SPOP with a count as SREMs): several
+     * commands go out wrapped in MULTI/EXEC, as 7.0's propagatePendingCommands does.
+     */
+    public void propagateInstead(Client c, List<byte[][]> cmds) {
+        c.propagateAs = Client.PROPAGATE_NOTHING;
+        if (propagators.isEmpty() || cmds.isEmpty()) return;
+        if (propagationGroup != null || cmds.size() == 1) {
+            for (byte[][] cmd : cmds) propagate(c.dbIndex(), cmd);
+            return;
+        }
+        propagate(c.dbIndex(), new byte[][] {MULTI});
+        for (byte[][] cmd : cmds) propagate(c.dbIndex(), cmd);
+        propagate(c.dbIndex(), new byte[][] {EXEC});
+    }
+
     private static final byte[] MULTI = {'M', 'U', 'L', 'T', 'I'};
     private static final byte[] EXEC = {'E', 'X', 'E', 'C'};
 
@@ -454,7 +471,8 @@ public final class Server {
         // Errors of the commands an EXEC ran were counted for them, not for EXEC (Redis's prev_err_count).
         if (stats.errorReplies != errorMark) spec.failedCalls++;
         errorMark = stats.errorReplies;
-        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
+        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)
+                && propagated != Client.PROPAGATE_NOTHING) {
             propagate(c.dbIndex(), propagated);
         }
         if (slowlogSlowerThan >= 0 && usec >= slowlogSlowerThan && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {

@@ -11,4 +11,5 @@ public final class Codecs {
     public static final ValueCodec ALL = ValueCodec.of(
             ValueCodec.STRINGS,
             new ZSetCodec());
+            SetCodec.INSTANCE);
 }
