@@ -397,6 +397,23 @@ public final class Server {
      * them wrapped in MULTI/EXEC when there is more than one (a single command is atomic
      * anyway), as Redis 7.0's propagatePendingCommands does for EXEC.
      */
+    /**
+     * Propagates the commands a command emits instead of itself (Redis's alsoPropagate followed
+     * by preventCommandPropagation: XREADGROUP, XCLAIM...): more than one are wrapped in
+     * MULTI/EXEC, unless inside an EXEC already being wrapped. The command sets an empty
+     * {@link Client#propagateAs} so that it is not propagated itself.
+     */
+    public void propagateAll(int db, List<byte[][]> ops) {
+        if (ops.isEmpty()) return;
+        if (propagationGroup != null) {
+            for (byte[][] op : ops) propagationGroup.add(new Object[] {db, op});
+            return;
+        }
+        if (ops.size() > 1) propagate(db, new byte[][] {MULTI});
+        for (byte[][] op : ops) propagate(db, op);
+        if (ops.size() > 1) propagate(db, new byte[][] {EXEC});
+    }
+
     public void beginPropagationGroup() { propagationGroup = new ArrayList<>(); }
 
     public void endPropagationGroup() {
@@ -440,7 +457,8 @@ public final class Server {
         // Errors of the commands an EXEC ran were counted for them, not for EXEC (Redis's prev_err_count).
         if (stats.errorReplies != errorMark) spec.failedCalls++;
         errorMark = stats.errorReplies;
-        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
+        // An empty propagateAs: the command propagated its effects itself (propagateAll).
+        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE) && propagated.length > 0) {
             propagate(c.dbIndex(), propagated);
         }
         if (slowlogSlowerThan >= 0 && usec >= slowlogSlowerThan && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {
