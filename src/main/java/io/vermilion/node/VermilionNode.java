@@ -6,7 +6,6 @@ import io.vermilion.cluster.runtime.ClusterState;
 import io.vermilion.commands.ClientCommands;
 import io.vermilion.commands.CommandCommands;
 import io.vermilion.commands.ConfigCommands;
-import io.vermilion.commands.StreamCommands;
 import io.vermilion.commands.ConnectionCommands;
 import io.vermilion.commands.InfoCommand;
 import io.vermilion.commands.KeyCommands;
@@ -65,7 +64,8 @@ public final class VermilionNode implements AutoCloseable {
         ClientCommands.register(t);
         TransactionCommands.register(t);
         StringCommands.register(t);
-        StreamCommands.register(t);
+        io.vermilion.commands.HashCommands.register(t);
+        io.vermilion.commands.StreamCommands.register(t);
         KeyCommands.register(t);
         ServerCommands.register(t);
         InfoCommand.register(t);
