@@ -71,6 +71,7 @@ public final class VermilionNode implements AutoCloseable {
         TransactionCommands.register(t);
         StringCommands.register(t);
         io.vermilion.commands.HashCommands.register(t);
+        io.vermilion.commands.StreamCommands.register(t);
         KeyCommands.register(t);
         ListCommands.register(t);
         io.vermilion.commands.ZSetCommands.register(t);

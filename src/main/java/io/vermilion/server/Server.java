@@ -409,6 +409,23 @@ public final class Server {
      * them wrapped in MULTI/EXEC when there is more than one (a single command is atomic
      * anyway), as Redis 7.0's propagatePendingCommands does for EXEC.
      */
+    /**
+     * Propagates the commands a command emits instead of itself (Redis's alsoPropagate followed
+     * by preventCommandPropagation: XREADGROUP, XCLAIM...): more than one are wrapped in
+     * MULTI/EXEC, unless inside an EXEC already being wrapped. The command sets an empty
+     * {@link Client#propagateAs} so that it is not propagated itself.
+     */
+    public void propagateAll(int db, List<byte[][]> ops) {
+        if (ops.isEmpty()) return;
+        if (propagationGroup != null) {
+            for (byte[][] op : ops) propagationGroup.add(new Object[] {db, op});
+            return;
+        }
+        if (ops.size() > 1) propagate(db, new byte[][] {MULTI});
+        for (byte[][] op : ops) propagate(db, op);
+        if (ops.size() > 1) propagate(db, new byte[][] {EXEC});
+    }
+
     public void beginPropagationGroup() { propagationGroup = new ArrayList<>(); }
 
     public void endPropagationGroup() {
@@ -473,6 +490,8 @@ public final class Server {
         errorMark = stats.errorReplies;
         if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)
                 && propagated != Client.PROPAGATE_NOTHING) {
+        // An empty propagateAs: the command propagated its effects itself (propagateAll).
+        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE) && propagated.length > 0) {
             propagate(c.dbIndex(), propagated);
         }
         if (slowlogSlowerThan >= 0 && usec >= slowlogSlowerThan && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {

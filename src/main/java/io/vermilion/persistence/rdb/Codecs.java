@@ -12,4 +12,5 @@ public final class Codecs {
             ValueCodec.STRINGS,
             new ZSetCodec());
             SetCodec.INSTANCE);
+            StreamCodec.INSTANCE);
 }
