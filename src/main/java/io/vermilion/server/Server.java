@@ -440,7 +440,8 @@ public final class Server {
         // Errors of the commands an EXEC ran were counted for them, not for EXEC (Redis's prev_err_count).
         if (stats.errorReplies != errorMark) spec.failedCalls++;
         errorMark = stats.errorReplies;
-        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
+        if (dirty != dirtyBefore && !propagators.isEmpty()
+                && (spec.has(CommandSpec.Flag.WRITE) || spec.has(CommandSpec.Flag.MAY_REPLICATE))) {
             propagate(c.dbIndex(), propagated);
         }
         if (slowlogSlowerThan >= 0 && usec >= slowlogSlowerThan && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {
