@@ -492,6 +492,8 @@ public final class Server {
                 && propagated != Client.PROPAGATE_NOTHING) {
         // An empty propagateAs: the command propagated its effects itself (propagateAll).
         if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE) && propagated.length > 0) {
+        if (dirty != dirtyBefore && !propagators.isEmpty()
+                && (spec.has(CommandSpec.Flag.WRITE) || spec.has(CommandSpec.Flag.MAY_REPLICATE))) {
             propagate(c.dbIndex(), propagated);
         }
         if (slowlogSlowerThan >= 0 && usec >= slowlogSlowerThan && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {
