@@ -65,6 +65,7 @@ public final class VermilionNode implements AutoCloseable {
         TransactionCommands.register(t);
         StringCommands.register(t);
         io.vermilion.commands.HashCommands.register(t);
+        io.vermilion.commands.GeoCommands.register(t);
         KeyCommands.register(t);
         ServerCommands.register(t);
         InfoCommand.register(t);
