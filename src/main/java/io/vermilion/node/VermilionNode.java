@@ -75,6 +75,7 @@ public final class VermilionNode implements AutoCloseable {
         io.vermilion.commands.HashCommands.register(t);
         io.vermilion.commands.StreamCommands.register(t);
         BitCommands.register(t); HllCommands.register(t);
+        io.vermilion.commands.GeoCommands.register(t);
         KeyCommands.register(t);
         ListCommands.register(t);
         io.vermilion.commands.ZSetCommands.register(t);
