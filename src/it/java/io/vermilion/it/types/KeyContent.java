@@ -44,7 +44,13 @@ public record KeyContent(String key, String type, String encoding, long expireAt
                 byte[] v = (byte[]) c.call(b("GET"), key);
                 body.add(esc(v));
                 if (v.length >= 4 && v[0] == 'H' && v[1] == 'Y' && v[2] == 'L' && v[3] == 'L') {
-                    body.add("pfcount " + c.call(b("PFCOUNT"), key));
+                    Object n;
+                    try {
+                        n = c.call(b("PFCOUNT"), key);
+                    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                        n = "-" + e.getMessage();
+                    }
+                    body.add("pfcount " + n);
                 }
             }
             case "list" -> {
