@@ -64,6 +64,7 @@ public final class VermilionNode implements AutoCloseable {
         ClientCommands.register(t);
         TransactionCommands.register(t);
         StringCommands.register(t);
+        io.vermilion.commands.HashCommands.register(t);
         KeyCommands.register(t);
         ServerCommands.register(t);
         InfoCommand.register(t);
