@@ -444,14 +444,7 @@ public final class Server {
      */
     public void propagateInstead(Client c, List<byte[][]> cmds) {
         c.propagateAs = Client.PROPAGATE_NOTHING;
-        if (propagators.isEmpty() || cmds.isEmpty()) return;
-        if (propagationGroup != null || cmds.size() == 1) {
-            for (byte[][] cmd : cmds) propagate(c.dbIndex(), cmd);
-            return;
-        }
-        propagate(c.dbIndex(), new byte[][] {MULTI});
-        for (byte[][] cmd : cmds) propagate(c.dbIndex(), cmd);
-        propagate(c.dbIndex(), new byte[][] {EXEC});
+        if (!propagators.isEmpty()) propagateAll(c.dbIndex(), cmds);
     }
 
     private static final byte[] MULTI = {'M', 'U', 'L', 'T', 'I'};
@@ -488,12 +481,11 @@ public final class Server {
         // Errors of the commands an EXEC ran were counted for them, not for EXEC (Redis's prev_err_count).
         if (stats.errorReplies != errorMark) spec.failedCalls++;
         errorMark = stats.errorReplies;
-        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)
-                && propagated != Client.PROPAGATE_NOTHING) {
-        // An empty propagateAs: the command propagated its effects itself (propagateAll).
-        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE) && propagated.length > 0) {
+        // PROPAGATE_NOTHING or an empty propagateAs: the command propagated its effects itself
+        // (propagateAll) or has nothing to propagate. MAY_REPLICATE: PFCOUNT updating a cache.
         if (dirty != dirtyBefore && !propagators.isEmpty()
-                && (spec.has(CommandSpec.Flag.WRITE) || spec.has(CommandSpec.Flag.MAY_REPLICATE))) {
+                && (spec.has(CommandSpec.Flag.WRITE) || spec.has(CommandSpec.Flag.MAY_REPLICATE))
+                && propagated != Client.PROPAGATE_NOTHING && propagated.length > 0) {
             propagate(c.dbIndex(), propagated);
         }
         if (slowlogSlowerThan >= 0 && usec >= slowlogSlowerThan && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {
