@@ -9,5 +9,6 @@ public final class Codecs {
     private Codecs() {}
 
     public static final ValueCodec ALL = ValueCodec.of(
-            ValueCodec.STRINGS);
+            ValueCodec.STRINGS,
+            ListCodec.INSTANCE);
 }
