@@ -13,4 +13,5 @@ public final class Codecs {
             new ZSetCodec(),
             SetCodec.INSTANCE,
             StreamCodec.INSTANCE);
+            ListCodec.INSTANCE);
 }
