@@ -72,6 +72,7 @@ public final class VermilionNode implements AutoCloseable {
         io.vermilion.commands.HashCommands.register(t);
         KeyCommands.register(t);
         SetCommands.register(t);
+        io.vermilion.commands.SortCommands.register(t);
         ServerCommands.register(t);
         InfoCommand.register(t);
         ConfigCommands.register(t);
