@@ -32,6 +32,10 @@ public final class Client {
     boolean skipNext;           // CLIENT REPLY SKIP applies to the next command
     String lastCommand = "NULL";
     BlockState blockState;
+    ClientHandler handler;      // null for internal clients
+    CommandSpec runningSpec;    // the command call() is running (what a blocked client re-runs)
+    byte[][] runningArgv;
+    boolean silentNow;          // the running command's reply is discarded (CLIENT REPLY OFF/SKIP)
     int queryBufferBytes;       // qbuf: bytes of the running request plus unparsed input
     int queryBufferFree;        // qbuf-free
     long argvMem;               // argv-mem: bytes of the running request's arguments
