@@ -10,5 +10,7 @@ public final class Codecs {
 
     public static final ValueCodec ALL = ValueCodec.of(
             ValueCodec.STRINGS,
+            new ZSetCodec(),
+            SetCodec.INSTANCE,
             StreamCodec.INSTANCE);
 }
