@@ -149,7 +149,7 @@ public final class BitCommands {
             s = existing;
         } else {
             s = new Sds(Strings.bytes(v), 0);
-            c.db().replace(key, s);
+            c.db().swapRepresentation(key, s);
         }
         boolean grown = s.growZero((int) need);
         return new Target(s, grown);
