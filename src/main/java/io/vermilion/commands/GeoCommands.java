@@ -19,6 +19,7 @@ import io.vermilion.types.geo.GeoHash;
 import io.vermilion.types.geo.GeoSearch;
 import io.vermilion.types.geo.GeoShape;
 import io.vermilion.util.Numbers;
+import io.vermilion.util.Strtod;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -119,7 +120,7 @@ public final class GeoCommands {
     private static double[] lonLatOrReply(Client c, byte[][] argv, int i) {
         double[] xy = new double[2];
         for (int k = 0; k < 2; k++) {
-            double d = Numbers.parseDouble(argv[i + k]);
+            double d = Strtod.string2d(argv[i + k]);
             if (Double.isNaN(d)) {
                 Args.error(c, Errors.NOT_FLOAT);
                 return null;
@@ -145,7 +146,7 @@ public final class GeoCommands {
 
     /** getDoubleFromObjectOrReply with a custom message; NaN after replying it. */
     private static double doubleOrReply(Client c, byte[] arg, String msg) {
-        double d = Numbers.parseDouble(arg);
+        double d = Strtod.string2d(arg);
         if (Double.isNaN(d)) Args.error(c, msg);
         return d;
     }
