@@ -550,13 +550,36 @@ public final class GeoCommands {
             this.z = z;
         }
 
+        /** Elements per rangeByScore call: a search that has enough (COUNT ... ANY) stops within one chunk. */
+        private static final int CHUNK = 128;
+
+        private boolean stopped;
+        private double lastScore;
+        private long sameAsLast;   // visited elements of the current chunk whose score is lastScore
+
         @Override
         public void forEachInRange(double min, double max, GeoSearch.Visitor visitor) {
-            boolean[] stopped = {false};
-            z.rangeByScore(new ZRange.Score(min, max, false, true), false, 0, -1, (b, off, len, score) -> {
-                // ZSetValue's visitor cannot stop the walk: ignore the rest once the search has enough.
-                if (!stopped[0] && !visitor.visit(b, off, len, score)) stopped[0] = true;
-            });
+            // ZSetValue's visitor cannot stop a walk, so walk in chunks; the next chunk starts at the
+            // last score seen, skipping the elements of that score already visited.
+            double lo = min;
+            long skip = 0;
+            stopped = false;
+            while (true) {
+                sameAsLast = 0;
+                lastScore = Double.NaN;
+                long n = z.rangeByScore(new ZRange.Score(lo, max, false, true), false, skip, CHUNK, (b, off, len, score) -> {
+                    if (score == lastScore) {
+                        sameAsLast++;
+                    } else {
+                        lastScore = score;
+                        sameAsLast = 1;
+                    }
+                    if (!stopped && !visitor.visit(b, off, len, score)) stopped = true;
+                });
+                if (stopped || n < CHUNK) return;
+                skip = lastScore == lo ? skip + sameAsLast : sameAsLast;
+                lo = lastScore;
+            }
         }
     }
 }
