@@ -178,17 +178,16 @@ public final class GeoCommands {
 
     /**
      * GEOADD key [NX|XX] [CH] lon lat member ...: checks the options and every pair first, then
-     * adds as ZADD would with the computed scores, and propagates that ZADD.
+     * runs ZADD key [options] score member ... with the computed scores, and propagates that ZADD.
      */
     static void geoadd(Client c, byte[][] argv) {
-        boolean nx = false, xx = false, ch = false;
+        boolean nx = false, xx = false;
         int first = 2;
         for (; first < argv.length; first++) {
             byte[] a = argv[first];
             if (Args.is(a, "nx")) nx = true;
             else if (Args.is(a, "xx")) xx = true;
-            else if (Args.is(a, "ch")) ch = true;
-            else break;
+            else if (!Args.is(a, "ch")) break;   // CH is ZADD's business
         }
         if ((argv.length - first) % 3 != 0 || (xx && nx)) {
             Args.error(c, Errors.SYNTAX);
@@ -198,48 +197,15 @@ public final class GeoCommands {
         byte[][] zadd = new byte[first + elements * 2][];
         zadd[0] = ZADD;
         System.arraycopy(argv, 1, zadd, 1, first - 1);
-        double[] scores = new double[elements];
         for (int i = 0; i < elements; i++) {
             double[] xy = lonLatOrReply(c, argv, first + i * 3);
             if (xy == null) return;
-            long bits = GeoHash.score(xy[0], xy[1]);
-            scores[i] = (double) bits;   // ZADD parses the integer's digits into a double
-            zadd[first + i * 2] = Numbers.toBytes(bits);
+            zadd[first + i * 2] = Numbers.toBytes(GeoHash.score(xy[0], xy[1]));
             zadd[first + i * 2 + 1] = argv[first + i * 3 + 2];
         }
-
-        // zaddGenericCommand from here on.
-        byte[] key = argv[1];
-        Db db = c.db();
-        Object v = db.get(key);
-        if (v != null && !(v instanceof ZSetValue)) {
-            Args.error(c, Errors.WRONGTYPE);
-            return;
-        }
-        long maxEntries = c.server().config().getLong("zset-max-listpack-entries");
-        long maxValue = c.server().config().getLong("zset-max-listpack-value");
-        ZSetValue z = (ZSetValue) v;
-        if (z == null) {
-            if (xx) {
-                c.reply().integer(0);
-                return;
-            }
-            z = ZSetValue.create(maxEntries, maxValue, argv[first + 2].length);
-            db.put(key, z, false);
-        }
-        int flags = (nx ? ZSetValue.NX : 0) | (xx ? ZSetValue.XX : 0);
-        long added = 0, updated = 0;
-        for (int i = 0; i < elements; i++) {
-            int r = z.add(scores[i], argv[first + i * 3 + 2], flags, maxEntries, maxValue, null);
-            if ((r & ZSetValue.ADDED) != 0) added++;
-            if ((r & ZSetValue.UPDATED) != 0) updated++;
-        }
-        if (added + updated > 0) {
-            db.touched(key);
-            c.server().addDirty(added + updated);
-            c.propagateAs(zadd);
-        }
-        c.reply().integer(ch ? added + updated : added);
+        // Redis replaces the command vector and runs zaddCommand: same reply, and ZADD is propagated.
+        ZSetCommands.zadd(c, zadd);
+        c.propagateAs(zadd);
     }
 
     // ------------------------------------------------------------------ GEOPOS, GEOHASH, GEODIST
