@@ -6,12 +6,16 @@
 # A test whose command Vermilion does not implement yet prints n/a.
 #   bench/types.sh [rounds] [requests]
 set -euo pipefail
+# Own default ports, so that a run of the other bench scripts (16379/16380) can go on meanwhile.
+REDIS_PORT=${REDIS_PORT:-16479}
+VERM_PORT=${VERM_PORT:-16480}
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ROUNDS=${1:-3}
 N=${2:-100000}
 start_servers
 
-# name | redis-benchmark arguments | command that must exist on the server
+# name | redis-benchmark arguments (a command line goes last: redis-benchmark takes everything after it
+# as its arguments) | command that must exist on the server
 TESTS=(
   "lpush|-t lpush|lpush"
   "lpop|-t lpop|lpop"
@@ -36,7 +40,7 @@ warm() {
       IFS='|' read -r name args cmd <<<"$t"
       has "$p" "$cmd" || continue
       # shellcheck disable=SC2086
-      redis-benchmark -p "$p" -c 50 -n 50000 -r 100000 -P 16 $args -q >/dev/null 2>&1 || true
+      redis-benchmark -p "$p" -c 50 -n 50000 -r 100000 -P 16 -q $args >/dev/null 2>&1 || true
     done
     redis-cli -p "$p" flushall >/dev/null
   done
@@ -56,7 +60,7 @@ for P in 1 16; do
       for p in $order; do
         n=$N; [ "$P" = 16 ] && n=$((N * 5))
         # shellcheck disable=SC2086
-        rps=$(redis-benchmark -p "$p" -c 50 -n "$n" -r 100000 -P "$P" $args --csv | tail -1 | tr -d '"' | cut -d, -f2)
+        rps=$(redis-benchmark -p "$p" -c 50 -n "$n" -r 100000 -P "$P" --csv $args | tail -1 | tr -d '"' | cut -d, -f2)
         if [ "$p" = "$REDIS_PORT" ]; then rr+=("$rps"); else vr+=("$rps"); fi
       done
     done
