@@ -424,7 +424,7 @@ public final class ZSetValue implements RedisValue {
         if (lp != null) {
             byte[] scratch = new byte[20];
             int e = reverse ? lpLastInRange(r) : lpFirstInRange(r);
-            while (e >= 0 && offset-- > 0) e = lpStep(e, reverse);
+            while (e >= 0 && offset-- != 0) e = lpStep(e, reverse);
             while (e >= 0 && limit-- != 0) {
                 double s = lpScore(lp.next(e));
                 if (reverse ? !r.gteMin(s) : !r.lteMax(s)) break;
@@ -435,7 +435,7 @@ public final class ZSetValue implements RedisValue {
             return n;
         }
         ZSkipList.Node x = reverse ? sl.lastInRange(r) : sl.firstInRange(r);
-        while (x != null && offset-- > 0) x = reverse ? x.back : x.next[0];
+        while (x != null && offset-- != 0) x = reverse ? x.back : x.next[0];
         while (x != null && limit-- != 0) {
             if (reverse ? !r.gteMin(x.score) : !r.lteMax(x.score)) break;
             v.visit(x.ele, 0, x.ele.length, x.score);
@@ -451,7 +451,7 @@ public final class ZSetValue implements RedisValue {
         if (lp != null) {
             byte[] scratch = new byte[20];
             int e = reverse ? lpLastInLex(r, scratch) : lpFirstInLex(r, scratch);
-            while (e >= 0 && offset-- > 0) e = lpStep(e, reverse);
+            while (e >= 0 && offset-- != 0) e = lpStep(e, reverse);
             while (e >= 0 && limit-- != 0) {
                 if (reverse ? !lpLexGte(e, r, scratch) : !lpLexLte(e, r, scratch)) break;
                 lpVisit(e, lpScore(lp.next(e)), scratch, v);
@@ -461,7 +461,7 @@ public final class ZSetValue implements RedisValue {
             return n;
         }
         ZSkipList.Node x = reverse ? sl.lastInLex(r) : sl.firstInLex(r);
-        while (x != null && offset-- > 0) x = reverse ? x.back : x.next[0];
+        while (x != null && offset-- != 0) x = reverse ? x.back : x.next[0];
         while (x != null && limit-- != 0) {
             if (reverse ? !r.gteMin(x.ele, 0, x.ele.length) : !r.lteMax(x.ele, 0, x.ele.length)) break;
             v.visit(x.ele, 0, x.ele.length, x.score);
@@ -510,6 +510,31 @@ public final class ZSetValue implements RedisValue {
         ZSkipList.Node l = sl.lastInLex(r);
         if (l != null) count -= sl.length - sl.rankOf(l);
         return count;
+    }
+
+    /** Receives a listpack element: member bytes and the score entry's text, both in place. */
+    @FunctionalInterface
+    public interface RawVisitor {
+        void visit(byte[] m, int moff, int mlen, byte[] s, int soff, int slen);
+    }
+
+    /**
+     * Listpack encoding only: every element ascending with its score as stored (integer digits or
+     * the %.17g text), as ZSCAN and the listpack walk of Redis see it.
+     */
+    public void forEachRaw(RawVisitor v) {
+        byte[] ms = new byte[20], ss = new byte[20];
+        for (int e = lp.first(); e >= 0; ) {
+            int sp = lp.next(e);
+            byte[] mb; int mo, ml;
+            if (lp.isInt(e)) { long x = lp.getInt(e); ml = Numbers.digits(x); Numbers.writeDigits(x, ms, 0, ml); mb = ms; mo = 0; }
+            else { mb = lp.array(); mo = lp.strStart(e); ml = lp.strLen(e); }
+            byte[] sb; int so, sl2;
+            if (lp.isInt(sp)) { long x = lp.getInt(sp); sl2 = Numbers.digits(x); Numbers.writeDigits(x, ss, 0, sl2); sb = ss; so = 0; }
+            else { sb = lp.array(); so = lp.strStart(sp); sl2 = lp.strLen(sp); }
+            v.visit(mb, mo, ml, sb, so, sl2);
+            e = lp.next(sp);
+        }
     }
 
     // ------------------------------------------------------------------ range removal

@@ -9,5 +9,8 @@ public final class Codecs {
     private Codecs() {}
 
     public static final ValueCodec ALL = ValueCodec.of(
-            ValueCodec.STRINGS);
+            ValueCodec.STRINGS,
+            new ZSetCodec(),
+            SetCodec.INSTANCE,
+            StreamCodec.INSTANCE);
 }

@@ -20,8 +20,11 @@ public final class GeoSearch {
 
     @FunctionalInterface
     public interface Visitor {
-        /** Returns false to stop the scan. */
-        boolean visit(byte[] member, double score);
+        /**
+         * One member, the bytes member[off, off + len) (which the visitor must not keep: a match
+         * is copied), and its score. Returns false to stop the scan.
+         */
+        boolean visit(byte[] member, int off, int len, double score);
     }
 
     /** A match: the member, its score, its decoded position and its distance (metres) from the centre. */
@@ -62,10 +65,12 @@ public final class GeoSearch {
     }
 
     private static void scanCell(ScoreRange set, double min, double max, GeoShape shape, List<Point> out, long limit) {
-        set.forEachInRange(min, max, (member, score) -> {
+        set.forEachInRange(min, max, (member, off, len, score) -> {
             double[] xy = GeoHash.decodeScore(score);
             double d = shape.distanceIfWithin(xy[0], xy[1]);
-            if (!Double.isNaN(d)) out.add(new Point(member, score, xy[0], xy[1], d));
+            if (!Double.isNaN(d)) {
+                out.add(new Point(java.util.Arrays.copyOfRange(member, off, off + len), score, xy[0], xy[1], d));
+            }
             return !(!out.isEmpty() && limit > 0 && out.size() >= limit);
         });
     }

@@ -132,7 +132,7 @@ class GeoHashTest {
         zset.sort(ZSET_ORDER);
         GeoSearch.ScoreRange range = (min, max, v) -> {
             for (Entry e : zset) {
-                if (e.score >= min && e.score < max && !v.visit(e.member, e.score)) return;
+                if (e.score >= min && e.score < max && !v.visit(e.member, 0, e.member.length, e.score)) return;
             }
         };
         List<String[]> qs = records("Q");
