@@ -14,5 +14,4 @@ public final class Codecs {
             new ZSetCodec(),
             SetCodec.INSTANCE,
             StreamCodec.INSTANCE);
-            ListCodec.INSTANCE);
 }
