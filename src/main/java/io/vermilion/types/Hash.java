@@ -281,6 +281,11 @@ public final class Hash implements RedisValue {
         if (n != NUMELE_UNKNOWN) return n;
         int c = 0;
         for (int p = HDR; p < lp.length - 1; p += entrySize(lp, p)) c++;
+        // As Redis's lpLength: a count that fits again is written back into the header.
+        if (c < NUMELE_UNKNOWN) {
+            lp[4] = (byte) c;
+            lp[5] = (byte) (c >>> 8);
+        }
         return c;
     }
 
