@@ -161,7 +161,7 @@ public final class InfoCommand {
         f.put("client_recent_max_output_buffer", Integer.toString(maxOut));
         f.put("blocked_clients", Integer.toString(blocked));
         f.put("tracking_clients", "0");
-        f.put("clients_in_timeout_table", "0");
+        f.put("clients_in_timeout_table", Integer.toString(srv.blocking().clientsWithTimeout()));
     }
 
     private static void memory(Server srv, Map<String, String> f) {

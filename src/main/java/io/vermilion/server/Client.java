@@ -32,6 +32,10 @@ public final class Client {
     boolean skipNext;           // CLIENT REPLY SKIP applies to the next command
     String lastCommand = "NULL";
     BlockState blockState;
+    ClientHandler handler;      // null for internal clients
+    CommandSpec runningSpec;    // the command call() is running (what a blocked client re-runs)
+    byte[][] runningArgv;
+    boolean silentNow;          // the running command's reply is discarded (CLIENT REPLY OFF/SKIP)
     int queryBufferBytes;       // qbuf: bytes of the running request plus unparsed input
     int queryBufferFree;        // qbuf-free
     long argvMem;               // argv-mem: bytes of the running request's arguments
@@ -48,6 +52,8 @@ public final class Client {
     boolean asking;            // cluster ASKING for the next command
     io.netty.buffer.ByteBuf out; // this batch's real reply buffer
     byte[][] propagateAs;
+    /** propagateAs value of a command that propagated other commands itself (Server.propagateInstead). */
+    static final byte[][] PROPAGATE_NOTHING = new byte[0][];
     Transaction tx;            // MULTI/WATCH state, created on first use      // set by the running command to replace what AOF/replicas receive
 
     Client(long id, Server server, Channel channel, Reply reply) {

@@ -51,6 +51,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         reply = new Reply(null);
         client = server.newClient(ctx.channel(), reply);
+        client.handler = this;
         ctx.fireChannelActive();
     }
 
@@ -84,7 +85,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         boolean close = false;
         parser.setMaxBulkLen(server.protoMaxBulkLen);
         try {
-            while (cumulation != null || pending != null) {
+            // A blocked client's further requests wait (they stay in the buffer) until it is served.
+            while (!client.blocked && (cumulation != null || pending != null)) {
                 byte[][] argv;
                 if (pending != null) {
                     argv = pending;
@@ -107,6 +109,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     client.queryBufferFree = Math.max(0, cumulation.capacity() - cumulation.writerIndex());
                 }
                 boolean silent = client.replyMode == Client.ReplyMode.OFF || skipThis;
+                client.silentNow = silent;
                 skipThis = false;
                 if (silent) {
                     if (discard == null) discard = Unpooled.buffer(256);
@@ -170,6 +173,50 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             // Stop reading from a client we are closing.
             ctx.channel().config().setAutoRead(false);
         }
+    }
+
+    /**
+     * Writes what {@code r} replies on behalf of this (blocked) client, at once: a re-run of its
+     * blocked command, a timeout or CLIENT UNBLOCK reply, a redirect (see {@link Blocking}).
+     */
+    void runForBlocked(Runnable r, boolean silent, boolean rerun) {
+        if (!ctx.channel().isActive()) return;
+        ByteBuf out = ctx.alloc().ioBuffer(256);
+        ByteBuf prevBuf = reply.buffer();
+        ByteBuf prevOut = client.out;
+        if (silent) {
+            if (discard == null) discard = Unpooled.buffer(256);
+            discard.clear();
+            reply.buffer(discard);
+        } else {
+            reply.buffer(out);
+        }
+        client.out = out;
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            reply.buffer(out);
+            server.error(client, "ERR internal error: " + e);
+            e.printStackTrace();
+        } finally {
+            reply.buffer(prevBuf);
+            client.out = prevOut;
+        }
+        if (out.isReadable()) {
+            server.stats().netOutputBytes += out.readableBytes();
+            server.stats().writesProcessed++;
+            ctx.write(out);
+            server.flushReplies(ctx);
+        } else {
+            out.release();
+        }
+    }
+
+    /** Runs the requests that waited behind a blocked command, once it is served. */
+    void resumeAfterBlock() {
+        if (client == null || client.blocked || !ctx.channel().isActive()) return;
+        process();
+        server.flushReplies(ctx);
     }
 
     private void resume() {

@@ -34,6 +34,13 @@ public final class Server {
          * true if it replied instead of the command.
          */
         default boolean refuseQueued(Client c, CommandSpec spec, byte[][] argv) { return false; }
+
+        /**
+         * For a client blocked on key (Redis 7.0's clusterRedirectBlockedClientIfNeeded): the
+         * error to unblock it with (-MOVED, -CLUSTERDOWN) when the key's slot is not served here
+         * any more, or null to keep it blocked.
+         */
+        default String blockedRedirect(Client c, CommandSpec spec, byte[] key) { return null; }
     }
 
     /** Hears every write command that changed the dataset (AOF, replication). */
@@ -67,6 +74,7 @@ public final class Server {
     private final SlowLog slowlog = new SlowLog();
     private final LatencyMonitor latency = new LatencyMonitor();
     private final ServerStats stats = new ServerStats();
+    private final Blocking blocking = new Blocking(this);
     private final String runId;
     private final long startMs = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
@@ -148,6 +156,8 @@ public final class Server {
     }
 
     public Config config() { return config; }
+    /** proto-max-bulk-len, cached (bit offsets are checked against it on every SETBIT/GETBIT). */
+    public long protoMaxBulkLen() { return protoMaxBulkLen; }
     public Keyspace keyspace() { return keyspace; }
     public CommandTable commands() { return commands; }
     public Map<Long, Client> clients() { return clients; }
@@ -155,6 +165,8 @@ public final class Server {
     public SlowLog slowlog() { return slowlog; }
     public LatencyMonitor latency() { return latency; }
     public ServerStats stats() { return stats; }
+    /** Clients blocked on keys (BLPOP, BZPOPMIN, XREAD BLOCK ...); see docs/blocking.md. */
+    public Blocking blocking() { return blocking; }
     public String runId() { return runId; }
     public long startMs() { return startMs; }
     public long uptimeMs() { return (System.nanoTime() - startNanos) / 1_000_000; }
@@ -280,6 +292,7 @@ public final class Server {
     }
 
     public void removeClient(Client c) {
+        if (c.blocked) blocking.clientGone(c);
         if (c.tx != null) c.tx.discard(c);
         clients.remove(c.id);
         monitors.remove(c);
@@ -375,6 +388,7 @@ public final class Server {
             return true;
         }
         call(c, spec, argv);
+        if (blocking.pending()) blocking.handleReady();
         return true;
     }
 
@@ -397,6 +411,23 @@ public final class Server {
      * them wrapped in MULTI/EXEC when there is more than one (a single command is atomic
      * anyway), as Redis 7.0's propagatePendingCommands does for EXEC.
      */
+    /**
+     * Propagates the commands a command emits instead of itself (Redis's alsoPropagate followed
+     * by preventCommandPropagation: XREADGROUP, XCLAIM...): more than one are wrapped in
+     * MULTI/EXEC, unless inside an EXEC already being wrapped. The command sets an empty
+     * {@link Client#propagateAs} so that it is not propagated itself.
+     */
+    public void propagateAll(int db, List<byte[][]> ops) {
+        if (ops.isEmpty()) return;
+        if (propagationGroup != null) {
+            for (byte[][] op : ops) propagationGroup.add(new Object[] {db, op});
+            return;
+        }
+        if (ops.size() > 1) propagate(db, new byte[][] {MULTI});
+        for (byte[][] op : ops) propagate(db, op);
+        if (ops.size() > 1) propagate(db, new byte[][] {EXEC});
+    }
+
     public void beginPropagationGroup() { propagationGroup = new ArrayList<>(); }
 
     public void endPropagationGroup() {
@@ -406,6 +437,16 @@ public final class Server {
         if (g.size() > 1) propagate((Integer) g.get(0)[0], new byte[][] {MULTI});
         for (Object[] op : g) propagate((Integer) op[0], (byte[][]) op[1]);
         if (g.size() > 1) propagate((Integer) g.get(g.size() - 1)[0], new byte[][] {EXEC});
+    }
+
+    /**
+     * Propagates {@code cmds} for the running command instead of its own argv (Redis's
+     * alsoPropagate + preventCommandPropagation, e.g. SPOP with a count as SREMs): several
+     * commands go out wrapped in MULTI/EXEC, as 7.0's propagatePendingCommands does.
+     */
+    public void propagateInstead(Client c, List<byte[][]> cmds) {
+        c.propagateAs = Client.PROPAGATE_NOTHING;
+        if (!propagators.isEmpty()) propagateAll(c.dbIndex(), cmds);
     }
 
     private static final byte[] MULTI = {'M', 'U', 'L', 'T', 'I'};
@@ -424,6 +465,8 @@ public final class Server {
         long dirtyBefore = dirty;
         long t0 = System.nanoTime();
         c.propagateAs = null;
+        c.runningSpec = spec;
+        c.runningArgv = argv;
         spec.handler.execute(c, argv);
         byte[][] propagated = c.propagateAs != null ? c.propagateAs : argv;
         c.propagateAs = null;
@@ -440,7 +483,11 @@ public final class Server {
         // Errors of the commands an EXEC ran were counted for them, not for EXEC (Redis's prev_err_count).
         if (stats.errorReplies != errorMark) spec.failedCalls++;
         errorMark = stats.errorReplies;
-        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
+        // PROPAGATE_NOTHING or an empty propagateAs: the command propagated its effects itself
+        // (propagateAll) or has nothing to propagate. MAY_REPLICATE: PFCOUNT updating a cache.
+        if (dirty != dirtyBefore && !propagators.isEmpty()
+                && (spec.has(CommandSpec.Flag.WRITE) || spec.has(CommandSpec.Flag.MAY_REPLICATE))
+                && propagated != Client.PROPAGATE_NOTHING && propagated.length > 0) {
             propagate(c.dbIndex(), propagated);
         }
         if (slowlogSlowerThan >= 0 && usec >= slowlogSlowerThan && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {
@@ -448,6 +495,26 @@ public final class Server {
         }
         if (latencyThresholdMs > 0 && usec / 1000 >= latencyThresholdMs) {
             latency.add(spec.has(CommandSpec.Flag.FAST) ? "fast-command" : "command", usec / 1000);
+        }
+    }
+
+    /**
+     * Runs a blocked client's command again because a key it waits on changed (see
+     * {@link Blocking}): the handler and the propagation of what it wrote, but no second call in
+     * commandstats (Redis 7.0 counts a blocking command once, when it first ran).
+     */
+    void rerun(Client c, CommandSpec spec, byte[][] argv) {
+        long dirtyBefore = dirty;
+        long t0 = System.nanoTime();
+        c.propagateAs = null;
+        c.runningSpec = spec;
+        c.runningArgv = argv;
+        spec.handler.execute(c, argv);
+        byte[][] propagated = c.propagateAs != null ? c.propagateAs : argv;
+        c.propagateAs = null;
+        spec.usec += (System.nanoTime() - t0) / 1000;
+        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
+            propagate(c.dbIndex(), propagated);
         }
     }
 

@@ -58,6 +58,21 @@ public final class ClusterRouter implements Server.Router {
         return route(c, spec, argv, null, keyList, write);
     }
 
+    @Override
+    public String blockedRedirect(Client c, CommandSpec spec, byte[] key) {
+        // Redis 7.0's clusterRedirectBlockedClientIfNeeded.
+        if (state.state != ClusterState.STATE_OK) return "CLUSTERDOWN The cluster is down";
+        int slot = c.server().keyspace().slotOf(key);
+        ClusterNode n = state.slots[slot];
+        ClusterNode myself = state.myself;
+        if (c.readonly() && !spec.has(CommandSpec.Flag.WRITE) && myself.isReplica() && myself.master == n) n = myself;
+        if (n != myself && state.importingFrom[slot] == null) {
+            if (n == null) return "CLUSTERDOWN Hash slot not served";
+            return "MOVED " + slot + " " + endpoint(n) + ":" + n.port;
+        }
+        return null;
+    }
+
     /** Checks the keys at {@code positions} of argv, or the given keys (EXEC). */
     private boolean route(Client c, CommandSpec spec, byte[][] argv, List<Integer> positions, List<byte[]> keyList,
                           boolean write) {
