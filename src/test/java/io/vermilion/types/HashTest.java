@@ -210,4 +210,33 @@ class HashTest {
         h.set(b("b"), b("2"), E, V);
         assertThat(h.listpack()[4]).isEqualTo((byte) 4);
     }
+
+    @Test
+    void setPairsIsSetOneByOne() {
+        Random r = new Random(9);
+        for (int round = 0; round < 3000; round++) {
+            long maxE = 1 + r.nextInt(12), maxV = 4 + r.nextInt(70);
+            Hash a = new Hash(), b = new Hash();
+            int pre = r.nextInt(6);
+            for (int i = 0; i < pre; i++) {
+                String f = "f" + r.nextInt(8), v = randomText(r);
+                a.set(b(f), b(v), maxE, maxV);
+                b.set(b(f), b(v), maxE, maxV);
+            }
+            int pairs = 1 + r.nextInt(10);
+            byte[][] argv = new byte[2 + pairs * 2][];
+            argv[0] = b("HSET");
+            argv[1] = b("k");
+            for (int i = 0; i < pairs; i++) {
+                argv[2 + 2 * i] = b(r.nextInt(3) == 0 ? randomText(r) : "f" + r.nextInt(10));
+                argv[3 + 2 * i] = b(randomText(r));
+            }
+            int created = 0;
+            for (int i = 2; i < argv.length; i += 2) if (!a.set(argv[i], argv[i + 1], maxE, maxV)) created++;
+            assertThat(b.setPairs(argv, 2, maxE, maxV)).isEqualTo(created);
+            assertThat(b.encoding()).isEqualTo(a.encoding());
+            if (a.isListpack()) assertThat(b.listpack()).isEqualTo(a.listpack());
+            else assertThat(contents(b)).containsExactlyInAnyOrderEntriesOf(contents(a));
+        }
+    }
 }
