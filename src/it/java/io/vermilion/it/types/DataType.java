@@ -33,7 +33,7 @@ public enum DataType {
      * The kinds whose values Vermilion can also save and load on main (RDB, DUMP/RESTORE, MIGRATE,
      * AOF base): a type's commands may land before its codec.
      */
-    public static final Set<DataType> PERSISTED_ON_MAIN = Collections.unmodifiableSet(EnumSet.of(STRING));
+    public static final Set<DataType> PERSISTED_ON_MAIN = Collections.unmodifiableSet(EnumSet.of(STRING, HASH));
 
     /**
      * The kinds a test run covers: {@link #ON_MAIN}, or the comma-separated list in the system
