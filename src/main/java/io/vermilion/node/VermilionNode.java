@@ -86,6 +86,7 @@ public final class VermilionNode implements AutoCloseable {
         ListCommands.register(t);
         io.vermilion.commands.ZSetCommands.register(t);
         SetCommands.register(t);
+        io.vermilion.commands.SortCommands.register(t);
         ServerCommands.register(t);
         InfoCommand.register(t);
         ConfigCommands.register(t);
