@@ -189,6 +189,80 @@ class StreamBlockingIT {
         });
     }
 
+    /** The commands of the newest AOF incr file from the first XGROUP on, delivery times masked. */
+    static List<String> aofTail(ServerProcess p) throws IOException {
+        java.nio.file.Path dir = p.dir().resolve("appendonlydir");
+        java.nio.file.Path incr;
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            incr = files.filter(f -> f.getFileName().toString().endsWith(".incr.aof"))
+                    .max(java.util.Comparator.comparingInt(StreamBlockingIT::seq)).orElseThrow();
+        }
+        String text = new String(java.nio.file.Files.readAllBytes(incr), java.nio.charset.StandardCharsets.ISO_8859_1);
+        List<String> cmds = new ArrayList<>();
+        String[] lines = text.split("\r\n");
+        for (int i = 0; i < lines.length; ) {
+            int n = Integer.parseInt(lines[i].substring(1));
+            i++;
+            StringBuilder sb = new StringBuilder();
+            String prev = "";
+            for (int k = 0; k < n; k++) {
+                String arg = lines[i + 1];
+                i += 2;
+                sb.append(k == 0 ? "" : " ").append(prev.equalsIgnoreCase("TIME") ? "<time>" : arg);
+                prev = arg;
+            }
+            cmds.add(sb.toString());
+        }
+        int from = 0;
+        for (int i = 0; i < cmds.size(); i++) if (cmds.get(i).startsWith("XGROUP")) { from = i; break; }
+        return cmds.subList(from, cmds.size());
+    }
+
+    private static int seq(java.nio.file.Path f) {
+        String[] parts = f.getFileName().toString().split("\\.");
+        return Integer.parseInt(parts[parts.length - 3]);
+    }
+
+    /** What a woken XREADGROUP writes to the AOF: its XCLAIM / XGROUP forms, as Redis, never itself. */
+    @Test
+    void wokenXreadgroupPropagatesAsRedis() throws Exception {
+        List<List<String>> aofs = new ArrayList<>();
+        for (ServerProcess p : List.of(redis, vermilion)) {
+            try (RespConnection a = conn(p.port()); RespConnection w = conn(p.port())) {
+                w.callChecked("FLUSHALL");
+                w.callChecked("CONFIG", "SET", "appendfsync", "always");
+                w.callChecked("CONFIG", "SET", "appendonly", "yes");
+                long end = System.currentTimeMillis() + 20000;
+                while (!w.call("INFO", "persistence").asString().contains("aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0")
+                        || !w.call("INFO", "persistence").asString().contains("aof_enabled:1")) {
+                    if (System.currentTimeMillis() > end) throw new AssertionError("AOF never enabled on " + p.kind());
+                    Thread.sleep(20);
+                }
+                Thread.sleep(200);
+                w.callChecked("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+                a.send("XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">");
+                a.flush();
+                awaitBlocked(p.port(), 1);
+                w.callChecked("MULTI");
+                w.callChecked("XADD", "s", "1-1", "a", "1");
+                w.callChecked("XADD", "s", "1-2", "a", "2");
+                w.callChecked("EXEC");
+                assertThat(str(a.read())).contains("1-2");
+                a.send("XREADGROUP", "GROUP", "g", "bob", "NOACK", "BLOCK", "0", "STREAMS", "s", ">");
+                a.flush();
+                awaitBlocked(p.port(), 1);
+                w.callChecked("XADD", "s", "1-3", "a", "3");
+                assertThat(str(a.read())).contains("1-3");
+                w.callChecked("PING");
+                aofs.add(aofTail(p));
+                w.callChecked("CONFIG", "SET", "appendonly", "no");
+            }
+        }
+        assertThat(aofs.get(1)).isEqualTo(aofs.get(0));
+        assertThat(aofs.get(0)).contains("XCLAIM s g alice 0 1-2 TIME <time> RETRYCOUNT 1 FORCE JUSTID LASTID 1-2",
+                "XGROUP SETID s g 1-3 ENTRIESREAD 3");
+    }
+
     @Test
     void clientUnblockAndBlockInsideMulti() throws Exception {
         both((port, out) -> {
