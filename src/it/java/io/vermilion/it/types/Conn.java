@@ -80,10 +80,26 @@ public interface Conn extends AutoCloseable {
         return of(new Jedis("127.0.0.1", port, 30_000));
     }
 
+    /** The key a cluster routes a command by (for the commands the generator and the reader send). */
+    static byte[] routingKey(byte[][] argv) {
+        String name = s(argv[0]).toUpperCase(java.util.Locale.ROOT);
+        switch (name) {
+            case "XGROUP", "XINFO", "OBJECT", "BITOP":
+                return argv[2];
+            case "XREADGROUP", "XREAD":
+                for (int i = 1; i < argv.length - 1; i++) {
+                    if (s(argv[i]).equalsIgnoreCase("STREAMS")) return argv[i + 1];
+                }
+                return argv[1];
+            default:
+                return argv[1];
+        }
+    }
+
     static Conn of(JedisCluster jc) {
         return new Conn() {
             @Override public Object call(byte[]... argv) {
-                return jc.sendCommand(argv[1], cmd(argv[0]), Arrays.copyOfRange(argv, 1, argv.length));
+                return jc.sendCommand(routingKey(argv), cmd(argv[0]), Arrays.copyOfRange(argv, 1, argv.length));
             }
 
             @Override public void configSet(String name, String value) {

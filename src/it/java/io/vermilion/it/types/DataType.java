@@ -27,7 +27,13 @@ public enum DataType {
      * interchange and property tests cover exactly these. A kind is added here when its branch
      * lands on main (and its tests here pass against it).
      */
-    public static final Set<DataType> ON_MAIN = Collections.unmodifiableSet(EnumSet.of(STRING));
+    public static final Set<DataType> ON_MAIN = Collections.unmodifiableSet(EnumSet.of(STRING, HASH));
+
+    /**
+     * The kinds whose values Vermilion can also save and load on main (RDB, DUMP/RESTORE, MIGRATE,
+     * AOF base): a type's commands may land before its codec.
+     */
+    public static final Set<DataType> PERSISTED_ON_MAIN = Collections.unmodifiableSet(EnumSet.of(STRING));
 
     /**
      * The kinds a test run covers: {@link #ON_MAIN}, or the comma-separated list in the system
@@ -36,8 +42,23 @@ public enum DataType {
      * second redis-server ({@code -Dinterop.target=redis}).
      */
     public static Set<DataType> covered() {
+        return parse(ON_MAIN);
+    }
+
+    /** The covered kinds whose persistence is covered too (all of them with {@code interop.types}). */
+    public static Set<DataType> persisted() {
+        return parse(PERSISTED_ON_MAIN);
+    }
+
+    /** The kind a TYPE reply stands for, among the base kinds. */
+    public static DataType ofRedisType(String type) {
+        for (DataType t : values()) if (t.redisType.equals(type)) return t;
+        throw new IllegalArgumentException(type);
+    }
+
+    private static Set<DataType> parse(Set<DataType> dflt) {
         String p = System.getProperty("interop.types", "").trim();
-        if (p.isEmpty()) return ON_MAIN;
+        if (p.isEmpty()) return dflt;
         if (p.equalsIgnoreCase("all")) return EnumSet.allOf(DataType.class);
         EnumSet<DataType> s = EnumSet.noneOf(DataType.class);
         Arrays.stream(p.split(",")).map(String::trim).filter(x -> !x.isEmpty())

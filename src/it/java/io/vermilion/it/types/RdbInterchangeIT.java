@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,11 +28,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * RDB files both ways, DUMP/RESTORE both ways key by key (payloads byte-identical where Redis's
  * own are deterministic), MIGRATE both ways, and an AOF rewrite (with and without RDB preamble)
  * followed by a restart. Keys are built by {@link Dataset} and compared by {@link KeyContent}.
- * Covers {@link DataType#covered()}.
+ * Covers {@link DataType#persisted()}.
  */
 class RdbInterchangeIT {
     private static final long SEED = 20240701L;
-    private static final Set<DataType> TYPES = DataType.covered();
+    private static final Set<DataType> TYPES = DataType.persisted();
 
     private static String what(String s) {
         return s + " (types " + TYPES + ", seed " + SEED + ", target " + TypeServers.target() + ")";
@@ -86,7 +85,7 @@ class RdbInterchangeIT {
                     Enc.ALL, Ttl.EXACT);
             save(cv);
             save(cr);
-            RedisTools.Result check = RedisTools.run("redis-check-rdb", v.dir().resolve("dump.rdb").toString());
+            Tools.Result check = Tools.run("redis-check-rdb", v.dir().resolve("dump.rdb").toString());
             assertThat(check.exitCode()).as(check.output()).isZero();
             try (ServerProcess fromV = TypeServers.start(Kind.REDIS, copyRdb(v, "rdbx-fromv-"));
                  ServerProcess fromR = TypeServers.start(Kind.REDIS, copyRdb(r, "rdbx-fromr-"));
@@ -255,21 +254,6 @@ class RdbInterchangeIT {
                 if (Files.isDirectory(p)) Files.createDirectories(t);
                 else Files.copy(p, t);
             }
-        }
-    }
-
-    /** Runs a redis tool (redis-check-rdb, ...) and captures its output. */
-    static final class RedisTools {
-        record Result(int exitCode, String output) {}
-
-        static Result run(String... cmd) throws Exception {
-            Path out = Files.createTempFile("tool-", ".out");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(String.join(" ", cmd) + " did not finish");
-            }
-            return new Result(p.exitValue(), Files.readString(out));
         }
     }
 }
