@@ -3,9 +3,11 @@ package io.vermilion.node;
 import io.vermilion.cluster.runtime.ClusterCommands;
 import io.vermilion.cluster.runtime.ClusterRouter;
 import io.vermilion.cluster.runtime.ClusterState;
+import io.vermilion.commands.BitCommands;
 import io.vermilion.commands.ClientCommands;
 import io.vermilion.commands.CommandCommands;
 import io.vermilion.commands.ConfigCommands;
+import io.vermilion.commands.HllCommands;
 import io.vermilion.commands.ConnectionCommands;
 import io.vermilion.commands.InfoCommand;
 import io.vermilion.commands.KeyCommands;
@@ -13,6 +15,7 @@ import io.vermilion.commands.ListCommands;
 import io.vermilion.commands.LatencyCommands;
 import io.vermilion.commands.MigrateCommands;
 import io.vermilion.commands.PersistenceCommands;
+import io.vermilion.commands.SetCommands;
 import io.vermilion.commands.ServerCommands;
 import io.vermilion.commands.StringCommands;
 import io.vermilion.commands.TransactionCommands;
@@ -49,6 +52,16 @@ public final class VermilionNode implements AutoCloseable {
         trackAccess(config, keyspace);
         this.persistence = new Persistence(server);
         registerCommands(server.commands());
+        // The shared RDB codecs load sets with this node's intset threshold (see SetCodec).
+        io.vermilion.persistence.rdb.SetCodec.maxIntsetEntries(config.getLong("set-max-intset-entries"));
+        config.addListener("set-max-intset-entries",
+                v -> io.vermilion.persistence.rdb.SetCodec.maxIntsetEntries(config.getLong("set-max-intset-entries")));
+        // ... and sorted sets with its listpack thresholds (see ZSetCodec).
+        Runnable zsetLimits = () -> io.vermilion.persistence.rdb.ZSetCodec.limits(
+                config.getLong("zset-max-listpack-entries"), config.getLong("zset-max-listpack-value"));
+        zsetLimits.run();
+        config.addListener("zset-max-listpack-entries", v -> zsetLimits.run());
+        config.addListener("zset-max-listpack-value", v -> zsetLimits.run());
         this.net = new NetServer("vermilion-" + config.getInt("port"));
         server.loop(net.loop());
         if (server.clusterEnabled()) {
@@ -65,8 +78,15 @@ public final class VermilionNode implements AutoCloseable {
         ClientCommands.register(t);
         TransactionCommands.register(t);
         StringCommands.register(t);
+        io.vermilion.commands.HashCommands.register(t);
+        io.vermilion.commands.StreamCommands.register(t);
+        BitCommands.register(t); HllCommands.register(t);
+        io.vermilion.commands.GeoCommands.register(t);
         KeyCommands.register(t);
         ListCommands.register(t);
+        io.vermilion.commands.ZSetCommands.register(t);
+        SetCommands.register(t);
+        io.vermilion.commands.SortCommands.register(t);
         ServerCommands.register(t);
         InfoCommand.register(t);
         ConfigCommands.register(t);

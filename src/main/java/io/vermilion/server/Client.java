@@ -52,6 +52,8 @@ public final class Client {
     boolean asking;            // cluster ASKING for the next command
     io.netty.buffer.ByteBuf out; // this batch's real reply buffer
     byte[][] propagateAs;
+    /** propagateAs value of a command that propagated other commands itself (Server.propagateInstead). */
+    static final byte[][] PROPAGATE_NOTHING = new byte[0][];
     Transaction tx;            // MULTI/WATCH state, created on first use      // set by the running command to replace what AOF/replicas receive
 
     Client(long id, Server server, Channel channel, Reply reply) {

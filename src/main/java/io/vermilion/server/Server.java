@@ -156,6 +156,8 @@ public final class Server {
     }
 
     public Config config() { return config; }
+    /** proto-max-bulk-len, cached (bit offsets are checked against it on every SETBIT/GETBIT). */
+    public long protoMaxBulkLen() { return protoMaxBulkLen; }
     public Keyspace keyspace() { return keyspace; }
     public CommandTable commands() { return commands; }
     public Map<Long, Client> clients() { return clients; }
@@ -409,6 +411,23 @@ public final class Server {
      * them wrapped in MULTI/EXEC when there is more than one (a single command is atomic
      * anyway), as Redis 7.0's propagatePendingCommands does for EXEC.
      */
+    /**
+     * Propagates the commands a command emits instead of itself (Redis's alsoPropagate followed
+     * by preventCommandPropagation: XREADGROUP, XCLAIM...): more than one are wrapped in
+     * MULTI/EXEC, unless inside an EXEC already being wrapped. The command sets an empty
+     * {@link Client#propagateAs} so that it is not propagated itself.
+     */
+    public void propagateAll(int db, List<byte[][]> ops) {
+        if (ops.isEmpty()) return;
+        if (propagationGroup != null) {
+            for (byte[][] op : ops) propagationGroup.add(new Object[] {db, op});
+            return;
+        }
+        if (ops.size() > 1) propagate(db, new byte[][] {MULTI});
+        for (byte[][] op : ops) propagate(db, op);
+        if (ops.size() > 1) propagate(db, new byte[][] {EXEC});
+    }
+
     public void beginPropagationGroup() { propagationGroup = new ArrayList<>(); }
 
     public void endPropagationGroup() {
@@ -418,6 +437,16 @@ public final class Server {
         if (g.size() > 1) propagate((Integer) g.get(0)[0], new byte[][] {MULTI});
         for (Object[] op : g) propagate((Integer) op[0], (byte[][]) op[1]);
         if (g.size() > 1) propagate((Integer) g.get(g.size() - 1)[0], new byte[][] {EXEC});
+    }
+
+    /**
+     * Propagates {@code cmds} for the running command instead of its own argv (Redis's
+     * alsoPropagate + preventCommandPropagation, e.g. SPOP with a count as SREMs): several
+     * commands go out wrapped in MULTI/EXEC, as 7.0's propagatePendingCommands does.
+     */
+    public void propagateInstead(Client c, List<byte[][]> cmds) {
+        c.propagateAs = Client.PROPAGATE_NOTHING;
+        if (!propagators.isEmpty()) propagateAll(c.dbIndex(), cmds);
     }
 
     private static final byte[] MULTI = {'M', 'U', 'L', 'T', 'I'};
@@ -454,7 +483,11 @@ public final class Server {
         // Errors of the commands an EXEC ran were counted for them, not for EXEC (Redis's prev_err_count).
         if (stats.errorReplies != errorMark) spec.failedCalls++;
         errorMark = stats.errorReplies;
-        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
+        // PROPAGATE_NOTHING or an empty propagateAs: the command propagated its effects itself
+        // (propagateAll) or has nothing to propagate. MAY_REPLICATE: PFCOUNT updating a cache.
+        if (dirty != dirtyBefore && !propagators.isEmpty()
+                && (spec.has(CommandSpec.Flag.WRITE) || spec.has(CommandSpec.Flag.MAY_REPLICATE))
+                && propagated != Client.PROPAGATE_NOTHING && propagated.length > 0) {
             propagate(c.dbIndex(), propagated);
         }
         if (slowlogSlowerThan >= 0 && usec >= slowlogSlowerThan && !spec.has(CommandSpec.Flag.SKIP_SLOWLOG)) {

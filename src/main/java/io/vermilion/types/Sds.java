@@ -66,6 +66,16 @@ public final class Sds {
         System.arraycopy(b, 0, buf, offset, b.length);
     }
 
+    /** Extends the string with zero bytes to at least length bytes (Redis's sdsgrowzero); true if it grew. */
+    public boolean growZero(int length) {
+        embstr = false;
+        if (length <= len) return false;
+        ensure(length);
+        Arrays.fill(buf, len, length, (byte) 0);
+        len = length;
+        return true;
+    }
+
     private void ensure(int need) {
         if (need <= buf.length) return;
         // Double small strings, grow large ones by 1 MB (Redis's SDS_MAX_PREALLOC), never past

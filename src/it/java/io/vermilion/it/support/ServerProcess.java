@@ -107,13 +107,49 @@ public final class ServerProcess implements AutoCloseable {
                 InputStream in = s.getInputStream();
                 byte[] buf = new byte[64];
                 int n = in.read(buf);
-                if (n > 0 && !new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("-LOADING")) return;
+                if (n > 0 && !new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("-LOADING")) {
+                    checkOwnership(s);
+                    return;
+                }
             } catch (IOException e) {
                 last = e;
             }
             try { Thread.sleep(50); } catch (InterruptedException e) { Thread.currentThread().interrupt(); return; }
         }
         throw new IOException(kind + " on port " + port + " did not answer PING in " + millis + " ms; log:\n" + log(), last);
+    }
+
+    /**
+     * PING alone does not prove that the server answering is the one we started: another test run
+     * on the same machine may own the port. INFO server's process_id must be our process's pid
+     * (when the server requires AUTH, INFO is refused and ownership cannot be checked this way).
+     */
+    private void checkOwnership(Socket s) throws IOException {
+        // Thrown as IllegalStateException: retrying cannot help, the port is not ours.
+        OutputStream out = s.getOutputStream();
+        out.write("INFO server\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = s.getInputStream();
+        StringBuilder sb = new StringBuilder();
+        byte[] buf = new byte[8192];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            int n = in.read(buf);
+            if (n <= 0) break;
+            sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+            if (sb.charAt(0) == '-') return;
+            int nl = sb.indexOf("\r\n");
+            if (sb.charAt(0) == '$' && nl > 0 && sb.length() >= nl + 2 + Integer.parseInt(sb.substring(1, nl))) break;
+        }
+        String pidLine = "process_id:";
+        int at = sb.indexOf(pidLine);
+        if (at < 0) return;
+        int end = sb.indexOf("\r\n", at);
+        long pid = Long.parseLong(sb.substring(at + pidLine.length(), end < 0 ? sb.length() : end).trim());
+        if (pid != process.pid()) {
+            throw new IllegalStateException(kind + " on port " + port + ": the port is answered by process " + pid
+                    + ", not by ours (" + process.pid() + "); log:\n" + log());
+        }
     }
 
     public String log() {

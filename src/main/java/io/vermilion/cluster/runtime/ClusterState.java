@@ -1407,7 +1407,11 @@ public final class ClusterState {
         int quorum = size / 2 + 1;
         if (reachable < quorum) {
             newState = STATE_FAIL;
-            amongMinorityTime = now;
+            // A node that knows no master serving slots (a fresh node before --cluster create)
+            // is not in a minority of anything: Redis starts its rejoin delay here too, so that
+            // a cluster created more than 2 s after its nodes started stays down for up to
+            // node-timeout after forming (measured: ~3 s at node-timeout 5000). We don't.
+            if (size > 0) amongMinorityTime = now;
         }
         if (newState != state) {
             long rejoinDelay = Math.max(MIN_REJOIN_DELAY, Math.min(MAX_REJOIN_DELAY, nodeTimeout()));

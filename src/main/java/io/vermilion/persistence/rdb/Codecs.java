@@ -10,5 +10,8 @@ public final class Codecs {
 
     public static final ValueCodec ALL = ValueCodec.of(
             ValueCodec.STRINGS,
-            ListCodec.INSTANCE);
+            ListCodec.INSTANCE,
+            new ZSetCodec(),
+            SetCodec.INSTANCE,
+            StreamCodec.INSTANCE);
 }

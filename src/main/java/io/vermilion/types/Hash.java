@@ -1,0 +1,440 @@
+package io.vermilion.types;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * The hash type. Two encodings, as Redis 7.0:
+ * <ul>
+ *   <li>"listpack": field, value, field, value... in one {@code byte[]} holding Redis's exact
+ *       listpack bytes (no spare capacity), in insertion order. Saving it (RDB, DUMP) is writing
+ *       the array; a listpack loaded from Redis is used as it is.</li>
+ *   <li>"hashtable": a {@link BytesMap} from field to value.</li>
+ * </ul>
+ * A hash starts as a listpack and becomes a hashtable, never back, when it gets more than
+ * {@code hash-max-listpack-entries} fields or a field or value longer than
+ * {@code hash-max-listpack-value} bytes; the commands pass those limits at write time.
+ *
+ * <p>Memory: the object is one reference (to the listpack array or the map), so a small hash
+ * costs this 16-byte object plus its listpack array.
+ *
+ * <p>Elements are addressed by <em>handles</em> (ints, valid until the next write): in a
+ * listpack the byte offset of the entry, in a hashtable {@code 2*slot} for a field and
+ * {@code 2*slot+1} for its value. {@link #firstField}/{@link #nextField} iterate the fields in
+ * the encoding's order, {@link #valueOf} goes from a field to its value, and
+ * {@link #isInt}/{@link #intAt}/{@link #array}/{@link #start}/{@link #len} read an element in
+ * place without copying.
+ */
+public final class Hash implements RedisValue {
+    /** Redis's LISTPACK_MAX_SAFETY_SIZE: a listpack never grows beyond this (lpSafeToAdd). */
+    public static final long LISTPACK_MAX_SAFETY_SIZE = 1L << 30;
+
+    private static final int HDR = 6;
+    private static final int NUMELE_UNKNOWN = 65535;
+    private static final byte[] EMPTY_LP = {7, 0, 0, 0, 0, 0, (byte) 0xFF};
+
+    /** byte[] (listpack, exact size) or BytesMap. */
+    private Object rep;
+
+    /** An empty listpack-encoded hash. */
+    public Hash() {
+        rep = EMPTY_LP.clone();
+    }
+
+    private Hash(Object rep) {
+        this.rep = rep;
+    }
+
+    /** A hash over listpack bytes already validated (field/value pairs, no duplicate fields); takes the array. */
+    public static Hash ofListpack(byte[] lp) {
+        return new Hash(lp);
+    }
+
+    /** A hashtable-encoded hash over a map (taken, not copied). */
+    public static Hash ofMap(BytesMap m) {
+        return new Hash(m);
+    }
+
+    @Override public String typeName() { return "hash"; }
+
+    @Override public String encoding() { return rep instanceof byte[] ? "listpack" : "hashtable"; }
+
+    public boolean isListpack() { return rep instanceof byte[]; }
+
+    /** The listpack bytes (listpack encoding only; do not modify). */
+    public byte[] listpack() { return (byte[]) rep; }
+
+    /** The map (hashtable encoding only). */
+    public BytesMap map() { return (BytesMap) rep; }
+
+    @Override public long size() {
+        if (rep instanceof byte[] lp) return lpCount(lp) / 2;
+        return ((BytesMap) rep).size();
+    }
+
+    @Override public Hash copy() {
+        if (rep instanceof byte[] lp) return new Hash(lp.clone());
+        return new Hash(((BytesMap) rep).copy());
+    }
+
+    @Override public void rewrite(byte[] key, Consumer<byte[][]> out) {
+        // rewriteHashObject: HMSET key f v ... with at most 64 pairs per command.
+        long left = size();
+        byte[][] cmd = null;
+        int n = 0;
+        for (int f = firstField(); f >= 0; f = nextField(f)) {
+            if (cmd == null) {
+                int pairs = (int) Math.min(left, REWRITE_ITEMS_PER_CMD);
+                cmd = new byte[2 + pairs * 2][];
+                cmd[0] = HMSET;
+                cmd[1] = key;
+                n = 2;
+            }
+            cmd[n++] = bytes(f);
+            cmd[n++] = bytes(valueOf(f));
+            left--;
+            if (n == cmd.length) {
+                out.accept(cmd);
+                cmd = null;
+            }
+        }
+    }
+
+    private static final byte[] HMSET = "HMSET".getBytes(StandardCharsets.US_ASCII);
+
+    // ------------------------------------------------------------------ lookups
+
+    /** The handle of field's value, or -1 if absent. */
+    public int findValue(byte[] field) {
+        if (rep instanceof byte[] lp) {
+            int p = lpFindField(lp, field);
+            return p < 0 ? -1 : p + entrySize(lp, p);
+        }
+        int i = ((BytesMap) rep).find(field);
+        return i < 0 ? -1 : 2 * i + 1;
+    }
+
+    public boolean contains(byte[] field) {
+        if (rep instanceof byte[] lp) return lpFindField(lp, field) >= 0;
+        return ((BytesMap) rep).find(field) >= 0;
+    }
+
+    /** The value of field as bytes (a copy for listpack entries), or null. */
+    public byte[] get(byte[] field) {
+        int v = findValue(field);
+        return v < 0 ? null : bytes(v);
+    }
+
+    /** First field's handle, or -1 when empty. */
+    public int firstField() {
+        if (rep instanceof byte[] lp) return lp.length > HDR + 1 ? HDR : -1;
+        int i = ((BytesMap) rep).next(0);
+        return i < 0 ? -1 : 2 * i;
+    }
+
+    /** The field after field handle f, or -1. */
+    public int nextField(int f) {
+        if (rep instanceof byte[] lp) {
+            int v = f + entrySize(lp, f);
+            int n = v + entrySize(lp, v);
+            return n >= lp.length - 1 ? -1 : n;
+        }
+        int i = ((BytesMap) rep).next(f / 2 + 1);
+        return i < 0 ? -1 : 2 * i;
+    }
+
+    /** The value handle of field handle f. */
+    public int valueOf(int f) {
+        if (rep instanceof byte[] lp) return f + entrySize(lp, f);
+        return f + 1;
+    }
+
+    /** Whether the element is stored as an integer (listpack integer entries). */
+    public boolean isInt(int e) {
+        if (rep instanceof byte[] lp) return lpIsInt(lp, e);
+        return false;
+    }
+
+    /** The integer of an element for which {@link #isInt} holds. */
+    public long intAt(int e) {
+        return lpGetInt((byte[]) rep, e);
+    }
+
+    /** The array holding a string element's bytes (read with {@link #start}/{@link #len}; do not keep or modify). */
+    public byte[] array(int e) {
+        if (rep instanceof byte[] lp) return lp;
+        BytesMap m = (BytesMap) rep;
+        return (e & 1) == 0 ? m.keyAt(e >> 1) : m.valueAt(e >> 1);
+    }
+
+    public int start(int e) {
+        if (rep instanceof byte[] lp) return lpStrStart(lp, e);
+        return 0;
+    }
+
+    public int len(int e) {
+        if (rep instanceof byte[] lp) return lpStrLen(lp, e);
+        return array(e).length;
+    }
+
+    /** Length of an element as a string (HSTRLEN: an integer counts its decimal digits). */
+    public int textLength(int e) {
+        if (isInt(e)) return io.vermilion.util.Numbers.digits(intAt(e));
+        return len(e);
+    }
+
+    /** An element as bytes (integers as decimal text); a fresh array for listpack elements. */
+    public byte[] bytes(int e) {
+        if (rep instanceof byte[] lp) {
+            if (lpIsInt(lp, e)) return Long.toString(lpGetInt(lp, e)).getBytes(StandardCharsets.US_ASCII);
+            int s = lpStrStart(lp, e);
+            return Arrays.copyOfRange(lp, s, s + lpStrLen(lp, e));
+        }
+        return array(e);
+    }
+
+    /** Handle of the pair at index i (0-based, in encoding order) of a listpack hash: its field. */
+    public int listpackPair(int i) {
+        byte[] lp = (byte[]) rep;
+        int p = HDR;
+        for (int k = 0; k < i; k++) {
+            p += entrySize(lp, p);
+            p += entrySize(lp, p);
+        }
+        return p;
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /**
+     * Sets field to value, converting to a hashtable first when either is longer than
+     * {@code maxValue} and after the write when there are more than {@code maxEntries} fields
+     * (Redis's hashTypeSet). Returns true if the field existed (an update).
+     */
+    public boolean set(byte[] field, byte[] value, long maxEntries, long maxValue) {
+        if (rep instanceof byte[] && (field.length > maxValue || value.length > maxValue)) convertToTable();
+        if (rep instanceof byte[] lp) {
+            int f = lpFindField(lp, field);
+            boolean update = f >= 0;
+            if (update) rep = lpReplace(lp, f + entrySize(lp, f), value);
+            else rep = lpAppendPair(lp, field, value);
+            if (size() > maxEntries) convertToTable();
+            return update;
+        }
+        // The map keeps the arrays: they are the client's arguments, never written again.
+        return ((BytesMap) rep).put(field, value) != null;
+    }
+
+    /**
+     * Redis's hashTypeTryConversion for the arguments about to be written: converts when one of
+     * them is longer than {@code maxValue}, or the listpack could pass its safety size.
+     */
+    public void prepareFor(byte[][] argv, int from, int to, long maxValue) {
+        if (!(rep instanceof byte[] lp)) return;
+        long sum = 0;
+        for (int i = from; i <= to; i++) {
+            if (argv[i].length > maxValue) {
+                convertToTable();
+                return;
+            }
+            sum += argv[i].length;
+        }
+        if (lp.length + sum > LISTPACK_MAX_SAFETY_SIZE) convertToTable();
+    }
+
+    /** Deletes field; true if it was there. */
+    public boolean delete(byte[] field) {
+        if (rep instanceof byte[] lp) {
+            int f = lpFindField(lp, field);
+            if (f < 0) return false;
+            int v = f + entrySize(lp, f);
+            int end = v + entrySize(lp, v);
+            rep = lpCut(lp, f, end, -2);
+            return true;
+        }
+        return ((BytesMap) rep).remove(field);
+    }
+
+    /** Converts a listpack hash to a hashtable (no-op for a hashtable). */
+    public void convertToTable() {
+        if (!(rep instanceof byte[] lp)) return;
+        int pairs = lpCount(lp) / 2;
+        BytesMap m = new BytesMap(pairs, true);
+        for (int f = firstField(); f >= 0; f = nextField(f)) {
+            m.insertNew(bytes(f), bytes(valueOf(f)));
+        }
+        rep = m;
+    }
+
+    // ------------------------------------------------------------------ listpack bytes
+
+    private static int u16(byte[] b, int p) { return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8; }
+
+    private static int u32(byte[] b, int p) {
+        return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | (b[p + 3] & 0xff) << 24;
+    }
+
+    /** Number of entries of a listpack (scanning when the header says "unknown"). */
+    static int lpCount(byte[] lp) {
+        int n = u16(lp, 4);
+        if (n != NUMELE_UNKNOWN) return n;
+        int c = 0;
+        for (int p = HDR; p < lp.length - 1; p += entrySize(lp, p)) c++;
+        return c;
+    }
+
+    private static void writeHeader(byte[] lp, int count) {
+        int bytes = lp.length;
+        lp[0] = (byte) bytes;
+        lp[1] = (byte) (bytes >>> 8);
+        lp[2] = (byte) (bytes >>> 16);
+        lp[3] = (byte) (bytes >>> 24);
+        int n = Math.min(count, NUMELE_UNKNOWN);
+        lp[4] = (byte) n;
+        lp[5] = (byte) (n >>> 8);
+    }
+
+    private static int encodedSize(byte[] b, int p) {
+        int e = b[p] & 0xff;
+        if ((e & 0x80) == 0) return 1;
+        if ((e & 0xC0) == 0x80) return 1 + (e & 0x3F);
+        if ((e & 0xE0) == 0xC0) return 2;
+        if ((e & 0xF0) == 0xE0) return 2 + (((e & 0x0F) << 8) | (b[p + 1] & 0xff));
+        switch (e) {
+            case 0xF0: return 5 + u32(b, p + 1);
+            case 0xF1: return 3;
+            case 0xF2: return 4;
+            case 0xF3: return 5;
+            case 0xF4: return 9;
+            default: throw new IllegalStateException("bad listpack encoding " + e);
+        }
+    }
+
+    static int entrySize(byte[] b, int p) {
+        int l = encodedSize(b, p);
+        return l + Listpack.backlenSize(l);
+    }
+
+    static boolean lpIsInt(byte[] b, int p) {
+        int e = b[p] & 0xff;
+        if ((e & 0x80) == 0) return true;
+        if ((e & 0xC0) == 0x80) return false;
+        if ((e & 0xE0) == 0xC0) return true;
+        if ((e & 0xF0) == 0xE0) return false;
+        return e != 0xF0;
+    }
+
+    static long lpGetInt(byte[] b, int p) {
+        int e = b[p] & 0xff;
+        if ((e & 0x80) == 0) return e;
+        if ((e & 0xE0) == 0xC0) {
+            int v = ((e & 0x1F) << 8) | (b[p + 1] & 0xff);
+            return v >= 1 << 12 ? v - (1 << 13) : v;
+        }
+        switch (e) {
+            case 0xF1: return (short) ((b[p + 1] & 0xff) | (b[p + 2] & 0xff) << 8);
+            case 0xF2: {
+                int v = (b[p + 1] & 0xff) | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff) << 16;
+                return (v << 8) >> 8;
+            }
+            case 0xF3: return u32(b, p + 1);
+            case 0xF4: {
+                long v = 0;
+                for (int i = 7; i >= 0; i--) v = (v << 8) | (b[p + 1 + i] & 0xff);
+                return v;
+            }
+            default: throw new IllegalStateException("not an integer entry");
+        }
+    }
+
+    static int lpStrStart(byte[] b, int p) {
+        int e = b[p] & 0xff;
+        if ((e & 0xC0) == 0x80) return p + 1;
+        if ((e & 0xF0) == 0xE0) return p + 2;
+        return p + 5;
+    }
+
+    static int lpStrLen(byte[] b, int p) {
+        int e = b[p] & 0xff;
+        if ((e & 0xC0) == 0x80) return e & 0x3F;
+        if ((e & 0xF0) == 0xE0) return ((e & 0x0F) << 8) | (b[p + 1] & 0xff);
+        return u32(b, p + 1);
+    }
+
+    /** Offset of the field entry equal to {@code field} (lpFind with skip 1), or -1. */
+    static int lpFindField(byte[] lp, byte[] field) {
+        long[] v = null;
+        boolean asInt = false;
+        long iv = 0;
+        if (field.length <= 20 && field.length > 0) {
+            v = new long[1];
+            asInt = Listpack.strictLong(field, v);
+            iv = v[0];
+        }
+        int end = lp.length - 1;
+        int len = field.length;
+        for (int p = HDR; p < end; ) {
+            int e = lp[p] & 0xff;
+            if ((e & 0xC0) == 0x80) {               // 6-bit string: the common case
+                int l = e & 0x3F;
+                if (l == len && Arrays.equals(lp, p + 1, p + 1 + l, field, 0, len)) return p;
+                p += 1 + l + 1;
+            } else if (lpIsInt(lp, p)) {
+                if (asInt && lpGetInt(lp, p) == iv) return p;
+                p += entrySize(lp, p);
+            } else {
+                int s = lpStrStart(lp, p), l = lpStrLen(lp, p);
+                if (l == len && Arrays.equals(lp, s, s + l, field, 0, len)) return p;
+                p += entrySize(lp, p);
+            }
+            p += entrySize(lp, p);                  // skip the value
+        }
+        return -1;
+    }
+
+    /** A new listpack with field and value appended. */
+    static byte[] lpAppendPair(byte[] lp, byte[] field, byte[] value) {
+        byte[] ef = Listpack.encode(field), ev = Listpack.encode(value);
+        int at = lp.length - 1;
+        byte[] out = Arrays.copyOf(lp, lp.length + ef.length + ev.length);
+        System.arraycopy(ef, 0, out, at, ef.length);
+        System.arraycopy(ev, 0, out, at + ef.length, ev.length);
+        out[out.length - 1] = (byte) 0xFF;
+        writeHeader(out, lpCount(lp) + 2);
+        return out;
+    }
+
+    /** The listpack with the entry at p replaced by s (in place when the size is unchanged). */
+    static byte[] lpReplace(byte[] lp, int p, byte[] s) {
+        byte[] enc = Listpack.encode(s);
+        int old = entrySize(lp, p);
+        if (enc.length == old) {
+            System.arraycopy(enc, 0, lp, p, old);
+            return lp;
+        }
+        byte[] out = new byte[lp.length - old + enc.length];
+        System.arraycopy(lp, 0, out, 0, p);
+        System.arraycopy(enc, 0, out, p, enc.length);
+        System.arraycopy(lp, p + old, out, p + enc.length, lp.length - p - old);
+        writeHeader(out, lpCount(lp));
+        return out;
+    }
+
+    /** A new listpack without the bytes [from, to), whose entry count changes by delta. */
+    private static byte[] lpCut(byte[] lp, int from, int to, int delta) {
+        int count = lpCount(lp) + delta;
+        byte[] out = new byte[lp.length - (to - from)];
+        System.arraycopy(lp, 0, out, 0, from);
+        System.arraycopy(lp, to, out, from, lp.length - to);
+        writeHeader(out, count);
+        return out;
+    }
+
+    /** Builds a listpack hash from pairs (for loaders): fields must be distinct. */
+    public static byte[] listpackOf(java.util.List<byte[]> flatPairs) {
+        Listpack l = new Listpack();
+        for (byte[] b : flatPairs) l.append(b);
+        return l.toBytes();
+    }
+}
