@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vermilion.client.Reply;
 import io.vermilion.client.RespConnection;
+import io.vermilion.it.support.Ports;
 import io.vermilion.it.support.ServerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -179,6 +182,48 @@ class HllInteropIT {
             r.callChecked("PFMERGE", "q", "p");
             v.callChecked("PFMERGE", "q", "p");
             assertThat(get(v, "q")).as("merge at limit %s", limit).isEqualTo(get(r, "q"));
+        }
+    }
+
+    /**
+     * What Vermilion propagates reproduces the same values: its AOF, replayed by a restarted
+     * Vermilion and by redis-server, yields byte-identical bitmaps and HLLs (cached
+     * cardinalities included, which PFCOUNT writes and propagates).
+     */
+    @Test
+    void ourAofReplaysToTheSameBytesHereAndInRedis() throws Exception {
+        Path dir = Files.createTempDirectory("vermilion-it-bits-aof-");
+        List<String> aof = List.of("--appendonly", "yes", "--appendfsync", "always");
+        String[] keys = {"bm", "bf", "op", "h1", "h2", "hm", "hd", "hc"};
+        java.util.Map<String, byte[]> live = new java.util.HashMap<>();
+        try (ServerProcess p = ServerProcess.start(ServerProcess.Kind.VERMILION, Ports.free(), dir, null, aof);
+                RespConnection c = RespConnection.connect("127.0.0.1", p.port(), 5000, 60_000)) {
+            c.callChecked("SETBIT", "bm", "100", "1");
+            c.callChecked("SETBIT", "bm", "100", "1");
+            c.callChecked("SETBIT", "bm", "7", "0");
+            c.callChecked("BITFIELD", "bf", "SET", "i8", "0", "100", "INCRBY", "i8", "0", "100",
+                    "OVERFLOW", "SAT", "INCRBY", "u4", "20", "99", "OVERFLOW", "FAIL", "INCRBY", "u2", "30", "9");
+            c.callChecked("BITFIELD", "bf", "GET", "u8", "0");
+            c.callChecked("BITOP", "XOR", "op", "bm", "bf");
+            fill(c, "h1", "a", 100);
+            c.callChecked("PFCOUNT", "h1");
+            fill(c, "h2", "b", 4000);
+            c.callChecked("PFCOUNT", "h2");
+            c.callChecked("PFMERGE", "hm", "h1", "h2");
+            fill(c, "hd", "d", 10);
+            c.callChecked("PFDEBUG", "TODENSE", "hd");
+            fill(c, "hc", "c", 50);
+            c.callChecked("PFCOUNT", "hc");
+            c.callChecked("PFADD", "hc", "c1");   // no change: the cache stays valid
+            for (String k : keys) live.put(k, get(c, k));
+        }
+        try (ServerProcess p = ServerProcess.start(ServerProcess.Kind.VERMILION, Ports.free(), dir, null, aof);
+                RespConnection c = RespConnection.connect("127.0.0.1", p.port(), 5000, 60_000)) {
+            for (String k : keys) assertThat(get(c, k)).as("%s after our restart", k).isEqualTo(live.get(k));
+        }
+        try (ServerProcess p = ServerProcess.start(ServerProcess.Kind.REDIS, Ports.free(), dir, null, aof);
+                RespConnection c = RespConnection.connect("127.0.0.1", p.port(), 5000, 60_000)) {
+            for (String k : keys) assertThat(get(c, k)).as("%s in redis from our AOF", k).isEqualTo(live.get(k));
         }
     }
 }

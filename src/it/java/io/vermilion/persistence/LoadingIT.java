@@ -153,6 +153,10 @@ class LoadingIT {
             assertThat(c.callChecked("PTTL", "ttl").asLong()).isPositive();
             if (!aof) assertThat(after.get("rdb_last_load_keys_loaded")).isEqualTo(Integer.toString(KEYS + 1));
         }
+        // The "Ready" line is written by the loop right after it clears the loading flag: a client
+        // can see loading:0 a moment before the line reaches the log file.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> log().contains("Ready to accept connections"));
         String log = log();
         assertThat(log).contains("* Loading: ", " keys in memory, ", " bytes read (");
         assertThat(log).contains(aof ? "DB loaded from append only file" : "Done loading RDB, keys loaded: " + (KEYS + 1));

@@ -114,7 +114,7 @@ public final class BitCommands {
         }
         long off = out[0];
         if (hash) off *= hashBits;
-        if (off < 0 || (!c.isInternal() && (off >>> 3) >= c.server().config().getLong("proto-max-bulk-len"))) {
+        if (off < 0 || (!c.isInternal() && (off >>> 3) >= c.server().protoMaxBulkLen())) {
             Args.error(c, BIT_OFFSET);
             return -1;
         }
@@ -149,7 +149,7 @@ public final class BitCommands {
             s = existing;
         } else {
             s = new Sds(Strings.bytes(v), 0);
-            c.db().replace(key, s);
+            c.db().swapRepresentation(key, s);
         }
         boolean grown = s.growZero((int) need);
         return new Target(s, grown);

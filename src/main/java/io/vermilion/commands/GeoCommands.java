@@ -19,6 +19,7 @@ import io.vermilion.types.geo.GeoHash;
 import io.vermilion.types.geo.GeoSearch;
 import io.vermilion.types.geo.GeoShape;
 import io.vermilion.util.Numbers;
+import io.vermilion.util.Strtod;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -119,7 +120,7 @@ public final class GeoCommands {
     private static double[] lonLatOrReply(Client c, byte[][] argv, int i) {
         double[] xy = new double[2];
         for (int k = 0; k < 2; k++) {
-            double d = Numbers.parseDouble(argv[i + k]);
+            double d = Strtod.string2d(argv[i + k]);
             if (Double.isNaN(d)) {
                 Args.error(c, Errors.NOT_FLOAT);
                 return null;
@@ -145,7 +146,7 @@ public final class GeoCommands {
 
     /** getDoubleFromObjectOrReply with a custom message; NaN after replying it. */
     private static double doubleOrReply(Client c, byte[] arg, String msg) {
-        double d = Numbers.parseDouble(arg);
+        double d = Strtod.string2d(arg);
         if (Double.isNaN(d)) Args.error(c, msg);
         return d;
     }
@@ -177,17 +178,16 @@ public final class GeoCommands {
 
     /**
      * GEOADD key [NX|XX] [CH] lon lat member ...: checks the options and every pair first, then
-     * adds as ZADD would with the computed scores, and propagates that ZADD.
+     * runs ZADD key [options] score member ... with the computed scores, and propagates that ZADD.
      */
     static void geoadd(Client c, byte[][] argv) {
-        boolean nx = false, xx = false, ch = false;
+        boolean nx = false, xx = false;
         int first = 2;
         for (; first < argv.length; first++) {
             byte[] a = argv[first];
             if (Args.is(a, "nx")) nx = true;
             else if (Args.is(a, "xx")) xx = true;
-            else if (Args.is(a, "ch")) ch = true;
-            else break;
+            else if (!Args.is(a, "ch")) break;   // CH is ZADD's business
         }
         if ((argv.length - first) % 3 != 0 || (xx && nx)) {
             Args.error(c, Errors.SYNTAX);
@@ -197,48 +197,15 @@ public final class GeoCommands {
         byte[][] zadd = new byte[first + elements * 2][];
         zadd[0] = ZADD;
         System.arraycopy(argv, 1, zadd, 1, first - 1);
-        double[] scores = new double[elements];
         for (int i = 0; i < elements; i++) {
             double[] xy = lonLatOrReply(c, argv, first + i * 3);
             if (xy == null) return;
-            long bits = GeoHash.score(xy[0], xy[1]);
-            scores[i] = (double) bits;   // ZADD parses the integer's digits into a double
-            zadd[first + i * 2] = Numbers.toBytes(bits);
+            zadd[first + i * 2] = Numbers.toBytes(GeoHash.score(xy[0], xy[1]));
             zadd[first + i * 2 + 1] = argv[first + i * 3 + 2];
         }
-
-        // zaddGenericCommand from here on.
-        byte[] key = argv[1];
-        Db db = c.db();
-        Object v = db.get(key);
-        if (v != null && !(v instanceof ZSetValue)) {
-            Args.error(c, Errors.WRONGTYPE);
-            return;
-        }
-        long maxEntries = c.server().config().getLong("zset-max-listpack-entries");
-        long maxValue = c.server().config().getLong("zset-max-listpack-value");
-        ZSetValue z = (ZSetValue) v;
-        if (z == null) {
-            if (xx) {
-                c.reply().integer(0);
-                return;
-            }
-            z = ZSetValue.create(maxEntries, maxValue, argv[first + 2].length);
-            db.put(key, z, false);
-        }
-        int flags = (nx ? ZSetValue.NX : 0) | (xx ? ZSetValue.XX : 0);
-        long added = 0, updated = 0;
-        for (int i = 0; i < elements; i++) {
-            int r = z.add(scores[i], argv[first + i * 3 + 2], flags, maxEntries, maxValue, null);
-            if ((r & ZSetValue.ADDED) != 0) added++;
-            if ((r & ZSetValue.UPDATED) != 0) updated++;
-        }
-        if (added + updated > 0) {
-            db.touched(key);
-            c.server().addDirty(added + updated);
-            c.propagateAs(zadd);
-        }
-        c.reply().integer(ch ? added + updated : added);
+        // Redis replaces the command vector and runs zaddCommand: same reply, and ZADD is propagated.
+        ZSetCommands.zadd(c, zadd);
+        c.propagateAs(zadd);
     }
 
     // ------------------------------------------------------------------ GEOPOS, GEOHASH, GEODIST
@@ -549,13 +516,36 @@ public final class GeoCommands {
             this.z = z;
         }
 
+        /** Elements per rangeByScore call: a search that has enough (COUNT ... ANY) stops within one chunk. */
+        private static final int CHUNK = 128;
+
+        private boolean stopped;
+        private double lastScore;
+        private long sameAsLast;   // visited elements of the current chunk whose score is lastScore
+
         @Override
         public void forEachInRange(double min, double max, GeoSearch.Visitor visitor) {
-            boolean[] stopped = {false};
-            z.rangeByScore(new ZRange.Score(min, max, false, true), false, 0, -1, (b, off, len, score) -> {
-                // ZSetValue's visitor cannot stop the walk: ignore the rest once the search has enough.
-                if (!stopped[0] && !visitor.visit(b, off, len, score)) stopped[0] = true;
-            });
+            // ZSetValue's visitor cannot stop a walk, so walk in chunks; the next chunk starts at the
+            // last score seen, skipping the elements of that score already visited.
+            double lo = min;
+            long skip = 0;
+            stopped = false;
+            while (true) {
+                sameAsLast = 0;
+                lastScore = Double.NaN;
+                long n = z.rangeByScore(new ZRange.Score(lo, max, false, true), false, skip, CHUNK, (b, off, len, score) -> {
+                    if (score == lastScore) {
+                        sameAsLast++;
+                    } else {
+                        lastScore = score;
+                        sameAsLast = 1;
+                    }
+                    if (!stopped && !visitor.visit(b, off, len, score)) stopped = true;
+                });
+                if (stopped || n < CHUNK) return;
+                skip = lastScore == lo ? skip + sameAsLast : sameAsLast;
+                lo = lastScore;
+            }
         }
     }
 }

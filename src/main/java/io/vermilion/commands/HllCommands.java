@@ -95,7 +95,7 @@ public final class HllCommands {
     private static Sds unshare(Client c, byte[] key, Object v) {
         if (v instanceof Sds s && s.encoding().equals("raw")) return s;
         Sds s = new Sds(Strings.bytes(v), 0);
-        c.db().replace(key, s);
+        c.db().swapRepresentation(key, s);
         return s;
     }
 

@@ -185,11 +185,7 @@ public final class SetCommands {
             s = RedisSet.forMember(argv[2]);
             db.put(key, s, false);
         }
-        long max = maxIntset(c);
-        int added = 0;
-        for (int j = 2; j < argv.length; j++) {
-            if (s.add(argv[j], max)) added++;
-        }
+        int added = s.addAll(argv, 2, argv.length, maxIntset(c));
         if (added > 0) db.touched(key);
         c.server().addDirty(added);
         c.reply().integer(added);

@@ -16,6 +16,8 @@ import io.vermilion.protocol.Reply;
 import io.vermilion.server.Client;
 import io.vermilion.server.CommandTable;
 import io.vermilion.server.KeySpec;
+import io.vermilion.server.Blocking;
+import io.vermilion.types.RedisSet;
 import io.vermilion.types.ZRange;
 import io.vermilion.types.ZSetValue;
 import io.vermilion.util.Glob;
@@ -26,6 +28,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The sorted-set commands (Redis's t_zset.c family) over {@link ZSetValue}. Metadata beside the
@@ -169,6 +173,18 @@ public final class ZSetCommands {
                 .key(KeySpec.flags("RO ACCESS").index(1).range(0, 1, 0))
                 .doc("sorted-set", "2.8.0", "Incrementally iterate sorted sets elements and associated scores", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..")
                 .handler(ZSetCommands::zscan));
+        t.add(cmd("bzpopmin", -3).flags(WRITE, NOSCRIPT, BLOCKING, FAST).acl(SORTEDSET)
+                .key(KeySpec.flags("RW ACCESS DELETE").index(1).range(-2, 1, 0))
+                .doc("sorted-set", "5.0.0", "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", "O(log(N)) with N being the number of elements in the sorted set.")
+                .handler(ZSetCommands::bzpopmin));
+        t.add(cmd("bzpopmax", -3).flags(WRITE, NOSCRIPT, BLOCKING, FAST).acl(SORTEDSET)
+                .key(KeySpec.flags("RW ACCESS DELETE").index(1).range(-2, 1, 0))
+                .doc("sorted-set", "5.0.0", "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", "O(log(N)) with N being the number of elements in the sorted set.")
+                .handler(ZSetCommands::bzpopmax));
+        t.add(cmd("bzmpop", -5).flags(WRITE, BLOCKING).acl(SORTEDSET)
+                .key(KeySpec.flags("RW ACCESS DELETE").index(2).keynum(0, 1, 1))
+                .doc("sorted-set", "7.0.0", "Remove and return members with scores in a sorted set or block until one is available", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.")
+                .handler(ZSetCommands::bzmpop));
     }
 
     // ------------------------------------------------------------------ lookups, limits, replies
@@ -784,6 +800,56 @@ public final class ZSetCommands {
         return new long[] {numkeys, max, count};
     }
 
+    // ------------------------------------------------------------------ BZPOPMIN/BZPOPMAX/BZMPOP
+
+    /** A zset waiter is served only from a zset (Redis 7.0 serves BLOCKED_ZSET from OBJ_ZSET only). */
+    static final Predicate<Object> IS_ZSET = v -> v instanceof ZSetValue;
+    /** Redis 7.0 answers a zset block's timeout with a null array. */
+    private static final Consumer<Client> NULL_ARRAY = cl -> cl.reply().nullArray();
+
+    static void bzpopmin(Client c, byte[][] argv) { bzpop(c, argv, false); }
+
+    static void bzpopmax(Client c, byte[][] argv) { bzpop(c, argv, true); }
+
+    private static void bzpop(Client c, byte[][] argv, boolean max) {
+        long deadline = Blocking.timeoutOrReply(c, argv[argv.length - 1]);
+        if (deadline < 0) return;
+        blockingPop(c, Arrays.copyOfRange(argv, 1, argv.length - 1), max, deadline, -1, false, false);
+    }
+
+    static void bzmpop(Client c, byte[][] argv) {
+        long[] parsed = parseMpop(c, argv, 2);
+        if (parsed == null) return;
+        long deadline = Blocking.timeoutOrReply(c, argv[1]);
+        if (deadline < 0) return;
+        blockingPop(c, Arrays.copyOfRange(argv, 3, 3 + (int) parsed[0]), parsed[1] == 1, deadline, parsed[2], true, true);
+    }
+
+    /**
+     * blockingGenericZpopCommand: pops from the first non-empty zset among keys (replying as
+     * BZPOP* or BZMPOP do, propagated as ZPOPMIN/ZPOPMAX), or blocks.
+     */
+    private static void blockingPop(Client c, byte[][] keys, boolean max, long deadline, long count,
+                                    boolean nested, boolean nilWhenEmpty) {
+        for (byte[] key : keys) {
+            Object v = writeZ(c, key);
+            if (v == null) continue;
+            if (v == WRONG) return;
+            if (((ZSetValue) v).size() == 0) continue;
+            long[] popped = new long[1];
+            genericZpop(c, new byte[][] {key}, 0, 1, max, true, count, nested, nilWhenEmpty, popped);
+            if (count == -1) c.propagateAs(max ? ZPOPMAX : ZPOPMIN, key);
+            else c.propagateAs(max ? ZPOPMAX : ZPOPMIN, key, Numbers.toBytes(popped[0]));
+            return;
+        }
+        Blocking b = c.server().blocking();
+        if (!b.mayBlock(c)) {
+            c.reply().nullArray();
+            return;
+        }
+        b.block(c, keys, deadline, IS_ZSET, NULL_ARRAY);
+    }
+
     // ------------------------------------------------------------------ ZRANDMEMBER
 
     static void zrandmember(Client c, byte[][] argv) {
@@ -1176,17 +1242,25 @@ public final class ZSetCommands {
 
     /**
      * The inputs ZUNION/ZINTER/ZDIFF accept: sorted sets, walked from the highest element as
-     * Redis's zuiNext does (plain sets, with score 1, plug in here once the set type exists).
+     * Redis's zuiNext does, and plain sets, whose members all have score 1.
      */
     static final class SetInputs {
         private SetInputs() {}
 
-        static boolean accepts(Object v) { return v instanceof ZSetValue; }
+        static boolean accepts(Object v) { return v instanceof ZSetValue || v instanceof RedisSet; }
 
-        static long size(Object v) { return ((ZSetValue) v).size(); }
+        static long size(Object v) {
+            return v instanceof ZSetValue z ? z.size() : ((RedisSet) v).size();
+        }
 
-        static double score(Object v, byte[] m) { return ((ZSetValue) v).score(m); }
+        static double score(Object v, byte[] m) {
+            if (v instanceof ZSetValue z) return z.score(m);
+            return ((RedisSet) v).contains(m) ? 1.0 : Double.NaN;
+        }
 
-        static void forEach(Object v, ZSetValue.Visitor f) { ((ZSetValue) v).forEach(true, f); }
+        static void forEach(Object v, ZSetValue.Visitor f) {
+            if (v instanceof ZSetValue z) z.forEach(true, f);
+            else ((RedisSet) v).forEach(m -> f.visit(m, 0, m.length, 1.0));
+        }
     }
 }

@@ -242,6 +242,21 @@ public final class Db {
         return true;
     }
 
+    /**
+     * As {@link #replace} for a value with the same content in another representation (Redis's
+     * dbUnshareStringValue: a byte[] string becoming a mutable Sds). Nothing changed logically,
+     * so WATCH is not signalled; the caller signals it ({@link #touched}) if it then modifies it.
+     */
+    public boolean swapRepresentation(byte[] key, Object val) {
+        Dict d = slots[keyspace.slotOf(key)];
+        if (d == null) return false;
+        int i = d.find(key);
+        if (i < 0) return false;
+        if (keyspace.snapshotting) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
+        d.vals[i] = val;
+        return true;
+    }
+
     /** Deletes key; true if it existed (an expired key counts as absent). */
     public boolean delete(byte[] key) {
         int slot = keyspace.slotOf(key);

@@ -56,6 +56,12 @@ public final class VermilionNode implements AutoCloseable {
         io.vermilion.persistence.rdb.SetCodec.maxIntsetEntries(config.getLong("set-max-intset-entries"));
         config.addListener("set-max-intset-entries",
                 v -> io.vermilion.persistence.rdb.SetCodec.maxIntsetEntries(config.getLong("set-max-intset-entries")));
+        // ... and sorted sets with its listpack thresholds (see ZSetCodec).
+        Runnable zsetLimits = () -> io.vermilion.persistence.rdb.ZSetCodec.limits(
+                config.getLong("zset-max-listpack-entries"), config.getLong("zset-max-listpack-value"));
+        zsetLimits.run();
+        config.addListener("zset-max-listpack-entries", v -> zsetLimits.run());
+        config.addListener("zset-max-listpack-value", v -> zsetLimits.run());
         this.net = new NetServer("vermilion-" + config.getInt("port"));
         server.loop(net.loop());
         if (server.clusterEnabled()) {
@@ -80,6 +86,7 @@ public final class VermilionNode implements AutoCloseable {
         ListCommands.register(t);
         io.vermilion.commands.ZSetCommands.register(t);
         SetCommands.register(t);
+        io.vermilion.commands.SortCommands.register(t);
         ServerCommands.register(t);
         InfoCommand.register(t);
         ConfigCommands.register(t);

@@ -156,6 +156,8 @@ public final class Server {
     }
 
     public Config config() { return config; }
+    /** proto-max-bulk-len, cached (bit offsets are checked against it on every SETBIT/GETBIT). */
+    public long protoMaxBulkLen() { return protoMaxBulkLen; }
     public Keyspace keyspace() { return keyspace; }
     public CommandTable commands() { return commands; }
     public Map<Long, Client> clients() { return clients; }

@@ -113,6 +113,40 @@ public final class Intset {
         return out;
     }
 
+    /**
+     * is with the values v[0..n) added (sorted ascending, distinct), in one new array; is itself
+     * if all were present. The width is the smallest that holds everything, as adding them one
+     * by one would give.
+     */
+    public static byte[] addAll(byte[] is, long[] v, int n) {
+        int w = width(is);
+        int len = length(is);
+        int nw = w;
+        for (int i = 0; i < n; i++) nw = Math.max(nw, widthFor(v[i]));
+        // count the new values
+        int added = 0;
+        for (int i = 0, j = 0; i < n; i++) {
+            while (j < len && read(is, w, j) < v[i]) j++;
+            if (j >= len || read(is, w, j) != v[i]) added++;
+        }
+        if (added == 0) return is;
+        byte[] out = new byte[8 + (len + added) * nw];
+        out[0] = (byte) nw;
+        int i = 0, j = 0, k = 0;
+        while (i < n || j < len) {
+            long x;
+            if (j >= len || (i < n && v[i] < read(is, w, j))) {
+                x = v[i++];
+            } else {
+                x = read(is, w, j++);
+                if (i < n && v[i] == x) i++;
+            }
+            write(out, nw, k++, x);
+        }
+        setLength(out, k);
+        return out;
+    }
+
     /** is without v (a new array), or is itself if v was absent. */
     public static byte[] remove(byte[] is, long v) {
         if (widthFor(v) > width(is)) return is;

@@ -79,6 +79,36 @@ public final class RedisSet implements RedisValue {
         return ((BytesSet) data).add(member);
     }
 
+    /**
+     * Adds argv[from..to) as SADD does, returning how many were new. While this is an intset and
+     * every argument is an integer, the intset is rebuilt once instead of once per member; the
+     * result (members and encoding) is what adding them one by one gives.
+     */
+    public int addAll(byte[][] argv, int from, int to, long maxIntsetEntries) {
+        if (data instanceof byte[] is && to - from > 1) {
+            long[] v = new long[to - from];
+            long[] one = new long[1];
+            int n = 0;
+            for (int j = from; j < to; j++) {
+                if (!Numbers.parseLong(argv[j], one)) { n = -1; break; }
+                v[n++] = one[0];
+            }
+            if (n > 0) {
+                java.util.Arrays.sort(v, 0, n);
+                int d = 0;
+                for (int i = 0; i < n; i++) if (d == 0 || v[d - 1] != v[i]) v[d++] = v[i];
+                byte[] merged = Intset.addAll(is, v, d);
+                int added = Intset.length(merged) - Intset.length(is);
+                data = merged;
+                if (Intset.length(merged) > intsetLimit(maxIntsetEntries)) convertToHashtable();
+                return added;
+            }
+        }
+        int added = 0;
+        for (int j = from; j < to; j++) if (add(argv[j], maxIntsetEntries)) added++;
+        return added;
+    }
+
     /** As {@link #add} for an integer member (avoids formatting it for an intset). */
     public boolean addLong(long v, long maxIntsetEntries) {
         if (data instanceof byte[] is) {

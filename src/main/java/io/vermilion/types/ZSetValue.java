@@ -81,29 +81,51 @@ public final class ZSetValue implements RedisValue {
         return new ZSetValue(null, n);
     }
 
+    /**
+     * rewriteSortedSetObject: ZADD key score member ... in batches of 64 pairs; a listpack's
+     * scores as stored, a skiplist's as %.17g.
+     */
     @Override public void rewrite(byte[] key, Consumer<byte[][]> out) {
         long n = size();
         if (n == 0) return;
-        byte[] zadd = {'Z', 'A', 'D', 'D'};
-        final byte[][][] cmd = new byte[1][][];
-        final int[] fill = {0};
-        final long[] left = {n};
-        forEach(false, (b, off, len, score) -> {
-            if (cmd[0] == null) {
-                int items = (int) Math.min(left[0], REWRITE_ITEMS_PER_CMD);
-                cmd[0] = new byte[2 + items * 2][];
-                cmd[0][0] = zadd;
-                cmd[0][1] = key;
-                fill[0] = 2;
+        Batch batch = new Batch(key, n, out);
+        if (lp != null) {
+            forEachRaw((m, mo, ml, sc, so, sl2) -> batch.add(Arrays.copyOfRange(sc, so, so + sl2), Arrays.copyOfRange(m, mo, mo + ml)));
+        } else {
+            for (ZSkipList.Node x = sl.first(); x != null; x = x.next[0]) batch.add(Strtod.g17(x.score), x.ele);
+        }
+    }
+
+    private static final class Batch {
+        private static final byte[] ZADD = {'Z', 'A', 'D', 'D'};
+        private final byte[] key;
+        private final Consumer<byte[][]> out;
+        private long left;
+        private byte[][] cmd;
+        private int fill;
+
+        Batch(byte[] key, long n, Consumer<byte[][]> out) {
+            this.key = key;
+            this.left = n;
+            this.out = out;
+        }
+
+        void add(byte[] score, byte[] member) {
+            if (cmd == null) {
+                int items = (int) Math.min(left, REWRITE_ITEMS_PER_CMD);
+                cmd = new byte[2 + items * 2][];
+                cmd[0] = ZADD;
+                cmd[1] = key;
+                fill = 2;
             }
-            cmd[0][fill[0]++] = Strtod.g17(score);
-            cmd[0][fill[0]++] = Arrays.copyOfRange(b, off, off + len);
-            left[0]--;
-            if (fill[0] == cmd[0].length) {
-                out.accept(cmd[0]);
-                cmd[0] = null;
+            cmd[fill++] = score;
+            cmd[fill++] = member;
+            left--;
+            if (fill == cmd.length) {
+                out.accept(cmd);
+                cmd = null;
             }
-        });
+        }
     }
 
     // ------------------------------------------------------------------ listpack helpers

@@ -44,7 +44,10 @@ class AofRuntimeSwitchTest {
             // the rewrite is slowed down per key: these land in the temporary incr file meanwhile
             for (int i = 0; i < 100; i++) c.callChecked("SET", "during" + i, "d");
             assertThat(node.persistence().aofRewriteInProgress()).isTrue();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !node.persistence().aofRewriteInProgress());
+            // Asked on the node's loop: the rewrite's end (flag, renames, manifest) is one loop task,
+            // which a read from this thread could see half done.
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    !node.server().loop().submit(() -> node.persistence().aofRewriteInProgress()).get());
             Path aof = dir.resolve("appendonlydir");
             assertThat(Files.readString(aof.resolve("appendonly.aof.manifest")))
                     .isEqualTo("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");

@@ -202,6 +202,34 @@ class HllTest {
         assertThat(Hll.selfTest(3000, new Random(3))).isNull();
     }
 
+    @Test
+    void corruptedValuesNeverThrow() {
+        // As Redis's "Fuzzing dense/sparse encoding" test: random bytes overwritten in an HLL must
+        // be reported (or tolerated) by every operation, never crash it.
+        Random rnd = new Random(99);
+        for (int round = 0; round < 3000; round++) {
+            Sds s = Hll.create();
+            int n = rnd.nextInt(round % 10 == 0 ? 3000 : 200);
+            for (int i = 0; i < n; i++) Hll.add(s, b(Double.toString(rnd.nextDouble())), 3000);
+            do {
+                s.array()[rnd.nextInt(s.length())] = (byte) rnd.nextInt(256);
+            } while (rnd.nextBoolean());
+            if (!Hll.isValid(s.array(), s.length())) continue;
+            Sds copy = s.copy();
+            Hll.invalidateCache(copy);
+            Hll.cardinality(copy);
+            byte[] max = new byte[Hll.REGISTERS];
+            boolean ok = Hll.mergeInto(max, s.array(), s.length());
+            if (ok) Hll.storeMerged(s.copy(), max, 3000);
+            Hll.decode(s);
+            Hll.toDense(s.copy());
+            Sds adds = s.copy();
+            for (int i = 0; i < 50; i++) {
+                if (Hll.add(adds, b("x" + i), rnd.nextBoolean() ? 3000 : 40) < 0) break;
+            }
+        }
+    }
+
     private static Sds withOps(byte[] hdr, int... ops) {
         byte[] a = new byte[hdr.length + ops.length];
         System.arraycopy(hdr, 0, a, 0, hdr.length);

@@ -65,4 +65,26 @@ class IntsetTest {
         for (long v : model) assertThat(Intset.get(is, i++)).isEqualTo(v);
         assertThat(Encodings.intset(is)).isTrue();
     }
+
+    @Test
+    void addAllEqualsAddingOneByOne() {
+        Random r = new Random(5);
+        for (int round = 0; round < 2000; round++) {
+            byte[] is = Intset.empty();
+            int base = r.nextInt(20);
+            for (int i = 0; i < base; i++) is = Intset.add(is, r.nextInt(50) - 25);
+            TreeSet<Long> add = new TreeSet<>();
+            int n = r.nextInt(10);
+            for (int i = 0; i < n; i++) {
+                long v = r.nextInt(4) == 0 ? (r.nextBoolean() ? 1L << 40 : -(1L << 20)) : r.nextInt(50) - 25;
+                add.add(v);
+            }
+            byte[] one = is;
+            for (long v : add) one = Intset.add(one, v);
+            long[] arr = add.stream().mapToLong(Long::longValue).toArray();
+            byte[] all = Intset.addAll(is, arr, arr.length);
+            assertThat(all).isEqualTo(one);
+            if (Intset.length(one) == Intset.length(is)) assertThat(all).isSameAs(is);
+        }
+    }
 }

@@ -10,6 +10,7 @@ public final class Codecs {
 
     public static final ValueCodec ALL = ValueCodec.of(
             ValueCodec.STRINGS,
+            ListCodec.INSTANCE,
             new ZSetCodec(),
             SetCodec.INSTANCE,
             StreamCodec.INSTANCE);

@@ -18,18 +18,34 @@ import java.util.List;
  *       pairs, duplicate members, NaN scores, empty values are corruption) and its conversions
  *       on load: a skiplist small enough becomes a listpack, a listpack too long a skiplist.</li>
  * </ul>
- * The conversion thresholds are those of the codec (Redis's defaults unless configured).
+ * The conversion thresholds are zset-max-listpack-entries / -value as of the last configuration
+ * change: the codecs are shared by the whole JVM and have no configuration of their own, so the
+ * node keeps {@link #limits} up to date (as for SetCodec); a codec made with explicit limits
+ * (tests) uses those.
  */
 public final class ZSetCodec implements ValueCodec {
-    private final long maxEntries, maxValue;
+    private static volatile long sharedMaxEntries = 128, sharedMaxValue = 64;
 
-    /** With Redis's default zset-max-listpack-entries 128 / zset-max-listpack-value 64. */
-    public ZSetCodec() { this(128, 64); }
+    private final long maxEntries, maxValue; // -1: the shared limits
 
+    /** The shared codec: the limits last set with {@link #limits}. */
+    public ZSetCodec() { this(-1, -1); }
+
+    /** A codec with fixed limits. */
     public ZSetCodec(long maxEntries, long maxValue) {
         this.maxEntries = maxEntries;
         this.maxValue = maxValue;
     }
+
+    /** Sets the limits the shared codec converts with on load. */
+    public static void limits(long maxEntries, long maxValue) {
+        sharedMaxEntries = maxEntries;
+        sharedMaxValue = maxValue;
+    }
+
+    private long maxEntries() { return maxEntries >= 0 ? maxEntries : sharedMaxEntries; }
+
+    private long maxValue() { return maxValue >= 0 ? maxValue : sharedMaxValue; }
 
     @Override public int typeOf(Object v) {
         if (!(v instanceof ZSetValue z)) return -1;
@@ -79,7 +95,7 @@ public final class ZSetCodec implements ValueCodec {
                 }
                 if (n == 0) throw new RdbException("Empty keys are not allowed (zset listpack)", at);
                 ZSetValue z = ZSetValue.wrapListpack(Listpack.wrap(blob));
-                if (z.size() > maxEntries) z.convertToSkiplist();
+                if (z.size() > maxEntries()) z.convertToSkiplist();
                 return z;
             }
             case Rdb.TYPE_ZSET_ZIPLIST: {
@@ -96,7 +112,7 @@ public final class ZSetCodec implements ValueCodec {
                 }
                 lp.trim();
                 ZSetValue z = ZSetValue.wrapListpack(lp);
-                if (z.size() > maxEntries) z.convertToSkiplist();
+                if (z.size() > maxEntries()) z.convertToSkiplist();
                 return z;
             }
             default:
@@ -117,7 +133,7 @@ public final class ZSetCodec implements ValueCodec {
             total += member.length;
             if (!z.loadAdd(member, score)) throw new RdbException("Duplicate zset fields detected", r.position());
         }
-        z.convertToListpackIfNeeded(maxEntries, maxValue, maxElem, total);
+        z.convertToListpackIfNeeded(maxEntries(), maxValue(), maxElem, total);
         return z;
     }
 
