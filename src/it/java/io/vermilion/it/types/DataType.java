@@ -34,7 +34,7 @@ public enum DataType {
      * AOF base): a type's commands may land before its codec.
      */
     public static final Set<DataType> PERSISTED_ON_MAIN =
-            Collections.unmodifiableSet(EnumSet.of(STRING, SET, ZSET, STREAM, BITMAP, HLL, GEO));
+            Collections.unmodifiableSet(EnumSet.of(STRING, LIST, SET, ZSET, STREAM, BITMAP, HLL, GEO));
 
     /**
      * The kinds a test run covers: {@link #ON_MAIN}, or the comma-separated list in the system
