@@ -513,9 +513,9 @@ public final class Server {
         byte[][] propagated = c.propagateAs != null ? c.propagateAs : argv;
         c.propagateAs = null;
         spec.usec += (System.nanoTime() - t0) / 1000;
-        // As in call(): an empty propagateAs means the command propagated its effects itself
-        // (a woken XREADGROUP's XCLAIMs), so nothing more goes out.
-        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)
+        // As call(): PROPAGATE_NOTHING or an empty propagateAs means the command propagated itself.
+        if (dirty != dirtyBefore && !propagators.isEmpty()
+                && (spec.has(CommandSpec.Flag.WRITE) || spec.has(CommandSpec.Flag.MAY_REPLICATE))
                 && propagated != Client.PROPAGATE_NOTHING && propagated.length > 0) {
             propagate(c.dbIndex(), propagated);
         }
