@@ -340,7 +340,9 @@ public final class SetCommands {
         Db db = c.db();
         c.server().addDirty(Math.min(count, size));
         if (count >= size) {
-            // The whole set: replied as a union of it alone, then the key goes (propagated as DEL).
+            // The whole set: replied as a union of it alone (a counted read lookup, as Redis's
+            // sunionDiffGenericCommand), then the key goes (propagated as DEL).
+            StringCommands.countHit(c, s);
             RedisSet all = RedisSet.emptyIntset();
             long max = maxIntset(c);
             s.forEach(m -> all.add(m, max));

@@ -17,7 +17,7 @@ import java.io.IOException;
  * non-empty, strictly ascending) and becomes a hash table above set-max-intset-entries; type 2
  * starts as an intset when the count is within set-max-intset-entries and converts at the first
  * non-integer member; a repeated member is corruption (Redis's "Duplicate set members detected").
- * An empty type-2 set is refused (Redis skips such a key while loading a file and fails RESTORE).
+ * An empty type-2 set is {@link EmptyKeyException}: a file load skips the key, RESTORE fails, as in Redis.
  */
 public final class SetCodec implements ValueCodec {
     public static final SetCodec INSTANCE = new SetCodec();
@@ -68,7 +68,7 @@ public final class SetCodec implements ValueCodec {
             return s;
         }
         int len = r.readCount();
-        if (len == 0) throw new RdbException("Empty set", at);
+        if (len == 0) throw new EmptyKeyException(at);
         RedisSet s = len > max ? RedisSet.ofHashtable(new BytesSet(Math.min(len, 1 << 16))) : RedisSet.emptyIntset();
         long[] v = new long[1];
         for (int i = 0; i < len; i++) {

@@ -143,6 +143,12 @@ class SetCodecTest {
     }
 
     @Test
+    void anEmptySetIsAnEmptyKey() {
+        byte[] p = withFooter(hex("0200"));
+        assertThatThrownBy(() -> DumpPayload.decode(p, CODEC)).isInstanceOf(EmptyKeyException.class);
+    }
+
+    @Test
     void truncationsNeverCrash() {
         byte[] full = DumpPayload.create(set("a", "b", "c", "1"), CODEC, false);
         byte[] body = java.util.Arrays.copyOf(full, full.length - 10);
