@@ -168,10 +168,7 @@ public final class HashCommands {
         long maxValue = maxValue(c);
         h.prepareFor(argv, 2, argv.length - 1, maxValue);
         long maxEntries = maxEntries(c);
-        long created = 0;
-        for (int i = 2; i < argv.length; i += 2) {
-            if (!h.set(argv[i], argv[i + 1], maxEntries, maxValue)) created++;
-        }
+        long created = h.setPairs(argv, 2, maxEntries, maxValue);
         stored(c, key, h, isNew);
         c.server().addDirty((argv.length - 2) / 2);
         if (argv[0][1] == 's' || argv[0][1] == 'S') c.reply().integer(created);

@@ -186,6 +186,10 @@ public final class ServerCommands {
 
     /** Redis's rdbSavedObjectLen for a string (no LZF compression here). */
     static long serializedLength(Object v) {
+        if (v instanceof io.vermilion.types.RedisValue) {
+            // rdbSavedObjectLen: the RDB body alone (no type byte, no DUMP footer).
+            return io.vermilion.persistence.rdb.DumpPayload.create(v, io.vermilion.persistence.rdb.Codecs.ALL, true).length - 11;
+        }
         if (!Strings.isString(v)) return 0;
         byte[] b = Strings.bytes(v);
         if (b.length <= 11) {

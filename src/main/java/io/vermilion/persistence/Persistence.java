@@ -37,7 +37,7 @@ public final class Persistence implements PersistenceInfo {
     private final Server server;
     private final Config config;
     private final Log log;
-    private ValueCodec codec = io.vermilion.persistence.rdb.Codecs.ALL;
+    private ValueCodec codec;
 
     private SnapshotSave bg;
     private boolean lastBgOk = true;
@@ -58,6 +58,8 @@ public final class Persistence implements PersistenceInfo {
         this.server = server;
         this.config = server.config();
         this.log = server.log();
+        // What this node loads is encoded by its own thresholds (hash-max-listpack-entries ...).
+        this.codec = io.vermilion.persistence.rdb.Codecs.configured(io.vermilion.persistence.rdb.Codecs.ALL, config);
         server.persistence(this);
         this.aof = new Aof(this);
     }

@@ -34,7 +34,7 @@ public final class BytesMap {
 
     /** An empty map with values. */
     public BytesMap() {
-        this(MIN_CAPACITY, true);
+        this(0, true);
     }
 
     /**
@@ -243,7 +243,7 @@ public final class BytesMap {
 
     /** A deep copy (keys and values are copied too). */
     public BytesMap copy() {
-        BytesMap m = new BytesMap(MIN_CAPACITY, vals != null);
+        BytesMap m = new BytesMap(0, vals != null);
         m.keys = new byte[keys.length][];
         if (vals != null) m.vals = new byte[keys.length][];
         for (int i = 0; i < keys.length; i++) {

@@ -227,6 +227,121 @@ public final class Hash implements RedisValue {
     }
 
     /**
+     * HSET of the pairs argv[from], argv[from+1], ... : the same result as {@link #set} for each
+     * pair in turn (a field given twice takes its last value), but a listpack is rebuilt once for
+     * all new fields rather than once per field. Returns the number of fields that were new.
+     */
+    public int setPairs(byte[][] argv, int from, long maxEntries, long maxValue) {
+        int created = 0;
+        if (!(rep instanceof byte[])) {
+            for (int i = from; i + 1 < argv.length; i += 2) {
+                if (!set(argv[i], argv[i + 1], maxEntries, maxValue)) created++;
+            }
+            return created;
+        }
+        int pairs = (argv.length - from) / 2;
+        int[] pending = new int[pairs];      // argv index of each new field (its value follows, or is redirected)
+        int[] valueAt = new int[pairs];
+        int n = 0;
+        for (int i = from; i + 1 < argv.length; i += 2) {
+            byte[] field = argv[i], value = argv[i + 1];
+            if (rep instanceof byte[] && (field.length > maxValue || value.length > maxValue)) {
+                flushPending(argv, pending, valueAt, n);
+                n = 0;
+                convertToTable();
+            }
+            if (!(rep instanceof byte[] lp)) {
+                if (!set(field, value, maxEntries, maxValue)) created++;
+                continue;
+            }
+            int f = lpFindField(lp, field);
+            if (f >= 0) {
+                rep = lpReplace(lp, f + entrySize(lp, f), value);
+                continue;
+            }
+            int j = 0;
+            while (j < n && !Arrays.equals(argv[pending[j]], field)) j++;
+            if (j < n) {
+                valueAt[j] = i + 1;
+                continue;
+            }
+            pending[n] = i;
+            valueAt[n] = i + 1;
+            n++;
+            created++;
+            if (lpCount(lp) / 2 + n > maxEntries) {
+                // Redis converts as soon as the count is passed; what follows goes to the table.
+                flushPending(argv, pending, valueAt, n);
+                n = 0;
+                convertToTable();
+            }
+        }
+        flushPending(argv, pending, valueAt, n);
+        return created;
+    }
+
+    /** Appends the n pending pairs to the listpack in one new array. */
+    private void flushPending(byte[][] argv, int[] pending, int[] valueAt, int n) {
+        if (n == 0) return;
+        byte[] lp = (byte[]) rep;
+        int add = 0;
+        for (int j = 0; j < n; j++) add += encodedEntrySize(argv[pending[j]]) + encodedEntrySize(argv[valueAt[j]]);
+        byte[] out = Arrays.copyOf(lp, lp.length + add);
+        int at = lp.length - 1;
+        for (int j = 0; j < n; j++) {
+            at = writeEntry(out, at, argv[pending[j]]);
+            at = writeEntry(out, at, argv[valueAt[j]]);
+        }
+        out[at] = (byte) 0xFF;
+        writeHeader(out, lpCount(lp) + 2 * n);
+        rep = out;
+    }
+
+    /** Size of s's listpack entry (encoding, data, backlen), as Redis's lpEncodeGetType chooses. */
+    static int encodedEntrySize(byte[] s) {
+        if (s.length <= 20 && s.length > 0 && Listpack.strictLong(s, new long[1])) return Listpack.encode(s).length;
+        int len = s.length;
+        int enc = (len < 64 ? 1 : len < 4096 ? 2 : 5) + len;
+        return enc + Listpack.backlenSize(enc);
+    }
+
+    /** Writes s's listpack entry at out[at..]; returns the offset after it. */
+    static int writeEntry(byte[] out, int at, byte[] s) {
+        if (s.length <= 20 && s.length > 0) {
+            long[] v = new long[1];
+            if (Listpack.strictLong(s, v)) {
+                byte[] e = Listpack.encodeInt(v[0]);
+                System.arraycopy(e, 0, out, at, e.length);
+                return at + e.length;
+            }
+        }
+        int len = s.length;
+        int p = at;
+        if (len < 64) {
+            out[p++] = (byte) (0x80 | len);
+        } else if (len < 4096) {
+            out[p++] = (byte) (0xE0 | (len >>> 8));
+            out[p++] = (byte) len;
+        } else {
+            out[p++] = (byte) 0xF0;
+            out[p++] = (byte) len;
+            out[p++] = (byte) (len >>> 8);
+            out[p++] = (byte) (len >>> 16);
+            out[p++] = (byte) (len >>> 24);
+        }
+        System.arraycopy(s, 0, out, p, len);
+        p += len;
+        long l = p - at;
+        int bl = Listpack.backlenSize(l);
+        for (int i = bl - 1; i >= 0; i--) {
+            int bits = (int) (l & 127);
+            l >>>= 7;
+            out[p + i] = (byte) (i == 0 ? bits : bits | 128);
+        }
+        return p + bl;
+    }
+
+    /**
      * Redis's hashTypeTryConversion for the arguments about to be written: converts when one of
      * them is longer than {@code maxValue}, or the listpack could pass its safety size.
      */
@@ -281,6 +396,11 @@ public final class Hash implements RedisValue {
         if (n != NUMELE_UNKNOWN) return n;
         int c = 0;
         for (int p = HDR; p < lp.length - 1; p += entrySize(lp, p)) c++;
+        // As Redis's lpLength: a count that fits again is written back into the header.
+        if (c < NUMELE_UNKNOWN) {
+            lp[4] = (byte) c;
+            lp[5] = (byte) (c >>> 8);
+        }
         return c;
     }
 

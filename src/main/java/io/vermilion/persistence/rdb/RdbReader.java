@@ -32,6 +32,7 @@ public final class RdbReader {
     private long crc;
     private int version;
     private boolean lastEncoded;
+    private io.vermilion.config.Config config;   // encoding thresholds for codecs; null: Redis's defaults
 
     public RdbReader(RdbSource src, ValueCodec codec, boolean verifyChecksum) {
         this(src, codec, verifyChecksum, BUF);
@@ -47,6 +48,22 @@ public final class RdbReader {
 
     public RdbReader(RdbSource src) {
         this(src, ValueCodec.STRINGS, true);
+    }
+
+    /**
+     * The configuration whose encoding thresholds (hash-max-listpack-entries ...) the codecs
+     * apply to what they load, as Redis's rdbLoadObject reads server.*; null means Redis's defaults.
+     */
+    public io.vermilion.config.Config config() { return config; }
+
+    public RdbReader config(io.vermilion.config.Config c) {
+        config = c;
+        return this;
+    }
+
+    /** A numeric setting of {@link #config()}, or {@code def} without one. */
+    public long setting(String name, long def) {
+        return config == null ? def : config.getLong(name);
     }
 
     /** Offset of the next byte to be read, from the start of the stream. */
@@ -119,7 +136,16 @@ public final class RdbReader {
                     if (!Rdb.isObjectType(type)) throw new RdbException("unknown type " + type, at);
                     if (!codec.reads(type)) throw new UnsupportedTypeException(type, at);
                     byte[] key = readString();
-                    Object value = codec.read(this, type);
+                    Object value;
+                    try {
+                        value = codec.read(this, type);
+                    } catch (EmptyKeyException e) {
+                        // An empty collection is skipped, as Redis's RDB_LOAD_ERR_EMPTY_KEY.
+                        expire = -1;
+                        idle = -1;
+                        freq = -1;
+                        continue;
+                    }
                     h.entry(db, key, value, expire, idle, freq);
                     entries++;
                     expire = -1;
