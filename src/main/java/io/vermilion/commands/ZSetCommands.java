@@ -1157,8 +1157,8 @@ public final class ZSetCommands {
     // ------------------------------------------------------------------ ZSCAN
 
     static void zscan(Client c, byte[][] argv) {
-        long cursor = parseCursor(argv[2]);
-        if (cursor == -1) {
+        long[] cur = new long[1];
+        if (!parseCursor(argv[2], cur)) {
             Args.error(c, "ERR invalid cursor");
             return;
         }
@@ -1191,6 +1191,7 @@ public final class ZSetCommands {
             }
         }
         ZSetValue z = (ZSetValue) o;
+        long cursor = cur[0];
         List<byte[]> items = new ArrayList<>();
         long next;
         Glob g = glob;
@@ -1203,31 +1204,24 @@ public final class ZSetCommands {
             });
             next = 0;
         } else {
-            // Skiplist: the cursor is a rank; each call returns up to COUNT elements from there.
-            long size = z.size();
-            if (cursor >= size) {
-                next = 0;
-            } else {
-                long end = Math.min(size - 1, cursor + count - 1);
-                z.range(cursor, end, false, (b, off, len, sc) -> {
-                    if (g != null && !g.matches(b, off, len)) return;
-                    items.add(copy(b, off, len));
-                    items.add(Strtod.g17(sc));
-                });
-                next = end + 1 >= size ? 0 : end + 1;
-            }
+            // Skiplist: Redis's hash-table cursor over the member table.
+            next = z.scan(cursor, count, (b, off, len, sc) -> {
+                if (g != null && !g.matches(b, off, len)) return;
+                items.add(copy(b, off, len));
+                items.add(Strtod.g17(sc));
+            });
         }
         r.array(2);
-        r.bulk(Numbers.toBytes(next));
+        r.bulk(Long.toUnsignedString(next).getBytes(StandardCharsets.US_ASCII));
         r.array(items.size());
         for (byte[] b : items) r.bulk(b);
     }
 
-    /** parseScanCursorOrReply: strtoul rules (see KeyCommands.parseCursor), -1 when invalid. */
-    static long parseCursor(byte[] b) {
+    /** parseScanCursorOrReply: strtoul rules (see KeyCommands.parseCursor); false when invalid. */
+    static boolean parseCursor(byte[] b, long[] out) {
         int end = 0;
         while (end < b.length && b[end] != 0) end++;
-        if (end > 0 && (b[0] == ' ' || (b[0] >= '\t' && b[0] <= '\r'))) return -1;
+        if (end > 0 && (b[0] == ' ' || (b[0] >= '\t' && b[0] <= '\r'))) return false;
         int i = 0;
         boolean neg = false;
         if (i < end && (b[i] == '+' || b[i] == '-')) neg = b[i++] == '-';
@@ -1236,13 +1230,16 @@ public final class ZSetCommands {
         for (; i < end; i++) {
             int d = b[i] - '0';
             if (d < 0 || d > 9) break;
-            if (Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) return -1;
+            if (Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) return false;
             v = v * 10 + d;
         }
-        if (i == digitsFrom) return end == 0 ? 0 : -1;
-        if (i != end) return -1;
-        if (neg) v = -v;
-        return v < 0 ? Long.MAX_VALUE : v;
+        if (i == digitsFrom) {
+            out[0] = 0;
+            return end == 0;
+        }
+        if (i != end) return false;
+        out[0] = neg ? -v : v; // unsigned, as strtoul
+        return true;
     }
 
     /**

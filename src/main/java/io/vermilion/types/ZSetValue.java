@@ -559,6 +559,23 @@ public final class ZSetValue implements RedisValue {
         }
     }
 
+    /**
+     * Skiplist encoding only: ZSCAN's hash-table walk. Visits the members of buckets from cursor
+     * on until at least {@code count} were visited (or 10 * count buckets were seen), and returns
+     * the next cursor, 0 at the end.
+     */
+    public long scan(long cursor, long count, Visitor v) {
+        long[] seen = {0};
+        long maxIterations = count * 10;
+        do {
+            cursor = sl.scan(cursor, n -> {
+                v.visit(n.ele, 0, n.ele.length, n.score);
+                seen[0]++;
+            });
+        } while (cursor != 0 && maxIterations-- > 0 && seen[0] < count);
+        return cursor;
+    }
+
     // ------------------------------------------------------------------ range removal
 
     /** Removes 0-based ranks start..end (sanitized: 0 <= start <= end < size). */

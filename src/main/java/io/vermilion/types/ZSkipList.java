@@ -386,6 +386,27 @@ final class ZSkipList {
         return removed;
     }
 
+    /**
+     * One step of a SCAN over the member table (Redis's dictScan): visits every node whose home
+     * bucket is the cursor's bucket, then returns the next cursor in reverse-binary order (0 when
+     * done). A node's home bucket is hash & mask and it sits at or after it in the same run of
+     * occupied slots, so a bucket plays the part of a chained dict's bucket and the usual
+     * guarantee holds across resizes: a member present for the whole scan is returned.
+     */
+    long scan(long cursor, java.util.function.Consumer<Node> f) {
+        Node[] t = table;
+        int mask = t.length - 1;
+        int b = (int) (cursor & mask);
+        for (int i = b; t[i] != null; i = (i + 1) & mask) {
+            if ((t[i].hash & mask) == b) f.accept(t[i]);
+            if (((i + 1) & mask) == b) break;
+        }
+        long v = cursor | ~(long) mask;
+        v = Long.reverse(v);
+        v++;
+        return Long.reverse(v);
+    }
+
     /** A uniformly random node (non-empty list). */
     Node random(java.util.random.RandomGenerator rnd) {
         return byRank(1 + rnd.nextLong(length));
