@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vermilion.client.Reply;
 import io.vermilion.client.RespConnection;
+import io.vermilion.it.support.ClusterFixture;
 import io.vermilion.it.support.ServerProcess;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -238,5 +239,96 @@ class BlockingIT {
                 out.add(str(p.call("LLEN", "gone")));
             }
         });
+    }
+
+    @Test
+    void keysCreatedByRenameMoveRestoreCopyWake() throws Exception {
+        List<String> t = both((port, out) -> {
+            try (RespConnection b = conn(port); RespConnection p = conn(port)) {
+                out.add(str(p.call("RPUSH", "src", "1", "2")));
+                b.send("BLPOP", "renamed", "0");
+                b.flush();
+                awaitBlocked(port, 1);
+                out.add(str(p.call("RENAME", "src", "renamed")));
+                out.add(str(b.read()));
+                b.send("BLPOP", "copied", "0");
+                b.flush();
+                awaitBlocked(port, 1);
+                out.add(str(p.call("COPY", "renamed", "copied")));
+                out.add(str(b.read()));
+                Reply dump = p.call("DUMP", "renamed");
+                b.send("BRPOP", "restored", "0");
+                b.flush();
+                awaitBlocked(port, 1);
+                out.add(str(p.call(new byte[][] {"RESTORE".getBytes(), "restored".getBytes(), "0".getBytes(),
+                        ((Reply.Bulk) dump).value()})));
+                out.add(str(b.read()));
+                // MOVE into the database a client is blocked in
+                b.call("SELECT", "1");
+                b.send("BLPOP", "moved", "0");
+                b.flush();
+                awaitBlocked(port, 1);
+                out.add(str(p.call("RENAME", "renamed", "moved")));
+                out.add(str(p.call("MOVE", "moved", "1")));
+                out.add(str(b.read()));
+                out.add(str(b.call("EXISTS", "moved")));
+            }
+        });
+        assertThat(t.get(2)).contains("renamed");
+    }
+
+    /** A client blocked on a key whose slot is handed to another node gets -MOVED (Redis 7.0's cron check). */
+    @Test
+    void clusterSlotMovedAwayRedirectsTheBlockedClient() throws Exception {
+        List<String> expected = clusterScenario(ServerProcess.Kind.REDIS);
+        List<String> actual = clusterScenario(ServerProcess.Kind.VERMILION);
+        assertThat(actual).isEqualTo(expected);
+        assertThat(actual.get(0)).startsWith("Error[MOVED 7629 127.0.0.1:PORT");
+    }
+
+    private static List<String> clusterScenario(ServerProcess.Kind kind) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (ClusterFixture cf = ClusterFixture.start(kind, 3)) {
+            int slot = 7629; // slot of "k"
+            ServerProcess owner = null, other = null;
+            for (ServerProcess n : cf.nodes()) {
+                try (RespConnection c = conn(n.port())) {
+                    boolean mine = false;
+                    for (String line : c.call("CLUSTER", "NODES").asString().split("\n")) {
+                        if (!line.contains("myself")) continue;
+                        String[] f = line.trim().split(" ");
+                        for (int i = 8; i < f.length; i++) {
+                            String[] r = f[i].split("-");
+                            int lo = Integer.parseInt(r[0]), hi = r.length > 1 ? Integer.parseInt(r[1]) : lo;
+                            if (slot >= lo && slot <= hi) mine = true;
+                        }
+                    }
+                    if (mine) owner = n; else if (other == null) other = n;
+                }
+            }
+            String ownerId, otherId;
+            try (RespConnection a = conn(owner.port()); RespConnection o = conn(other.port())) {
+                ownerId = a.call("CLUSTER", "MYID").asString();
+                otherId = o.call("CLUSTER", "MYID").asString();
+            }
+            try (RespConnection b = conn(owner.port()); RespConnection a = conn(owner.port());
+                 RespConnection o = conn(other.port())) {
+                b.send("BLPOP", "k", "0");
+                b.flush();
+                awaitBlocked(owner.port(), 1);
+                out.add("import " + str(o.call("CLUSTER", "SETSLOT", Integer.toString(slot), "IMPORTING", ownerId)));
+                out.add("migrate " + str(a.call("CLUSTER", "SETSLOT", Integer.toString(slot), "MIGRATING", otherId)));
+                // Still served here while migrating: the client stays blocked.
+                Thread.sleep(300);
+                out.add(str(a.call("INFO", "clients")).contains("blocked_clients:1") ? "still blocked" : "unblocked");
+                out.add("node1 " + str(o.call("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", otherId)));
+                out.add("node2 " + str(a.call("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", otherId)));
+                Reply r = b.read();
+                out.add(0, str(r).replace(":" + other.port(), ":PORT"));
+                out.add(str(b.call("PING")));
+                out.add(str(a.call("INFO", "clients")).contains("blocked_clients:0") ? "none blocked" : "blocked");
+            }
+        }
+        return out;
     }
 }

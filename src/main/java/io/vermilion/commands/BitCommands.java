@@ -9,12 +9,19 @@ import static io.vermilion.server.CommandSpec.cmd;
 
 import io.vermilion.protocol.Errors;
 import io.vermilion.server.Client;
+import io.vermilion.server.CommandSpec.KeyRef;
 import io.vermilion.server.CommandTable;
 import io.vermilion.server.KeySpec;
 import io.vermilion.types.Bits;
 import io.vermilion.types.Sds;
 import io.vermilion.types.Strings;
 import io.vermilion.util.Numbers;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The bitmap commands (Redis's bitops.c): SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP, BITFIELD and
@@ -71,7 +78,7 @@ public final class BitCommands {
     }
 
     /** BITFIELD's key is read-only when every operation is a GET (Redis's bitfieldGetKeys). */
-    static java.util.List<io.vermilion.server.CommandSpec.KeyRef> bitfieldKeys(byte[][] argv) {
+    static List<KeyRef> bitfieldKeys(byte[][] argv) {
         if (argv.length < 2) return null;
         boolean readonly = true;
         for (int i = 2; i < argv.length; i++) {
@@ -89,8 +96,7 @@ public final class BitCommands {
                 break;
             }
         }
-        return java.util.List.of(new io.vermilion.server.CommandSpec.KeyRef(1,
-                readonly ? java.util.List.of("RO", "ACCESS") : java.util.List.of("RW", "ACCESS", "UPDATE")));
+        return List.of(new KeyRef(1, readonly ? List.of("RO", "ACCESS") : List.of("RW", "ACCESS", "UPDATE")));
     }
 
     // ------------------------------------------------------------------ helpers
@@ -359,8 +365,7 @@ public final class BitCommands {
         c.reply().integer(maxLen);
     }
 
-    private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles
-            .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.nativeOrder());
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     /** r[0, rlen) op= s, where s (absent if null) counts as zeros beyond slen. */
     private static void combine(int op, byte[] r, int rlen, byte[] s, int slen) {
@@ -370,7 +375,7 @@ public final class BitCommands {
             case 0 -> {
                 for (; i + 8 <= common; i += 8) LONG.set(r, i, (long) LONG.get(r, i) & (long) LONG.get(s, i));
                 for (; i < common; i++) r[i] &= s[i];
-                java.util.Arrays.fill(r, common, rlen, (byte) 0);
+                Arrays.fill(r, common, rlen, (byte) 0);
             }
             case 1 -> {
                 for (; i + 8 <= common; i += 8) LONG.set(r, i, (long) LONG.get(r, i) | (long) LONG.get(s, i));
@@ -392,7 +397,7 @@ public final class BitCommands {
     private record Op(int opcode, boolean signed, int bits, long offset, long value, int overflow) {}
 
     static void bitfield(Client c, byte[][] argv, boolean roCommand) {
-        java.util.List<Op> ops = new java.util.ArrayList<>();
+        List<Op> ops = new ArrayList<>();
         int overflow = WRAP;
         boolean readonly = true;
         long highestWrite = 0;

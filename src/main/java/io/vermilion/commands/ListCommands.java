@@ -172,7 +172,7 @@ public final class ListCommands {
         Object v = c.db().get(key);
         if (v == null) return null;
         if (v instanceof QuickList ql) {
-            ql.adoptFill(fill(c));
+            if (ql.fill() == QuickList.FILL_UNSET) ql.adoptFill(fill(c));
             return ql;
         }
         Args.error(c, Errors.WRONGTYPE);
@@ -402,7 +402,7 @@ public final class ListCommands {
             Args.error(c, Errors.WRONGTYPE);
             return;
         }
-        ql.adoptFill(fill(c));
+        if (ql.fill() == QuickList.FILL_UNSET) ql.adoptFill(fill(c));
         Long index = longArg(c, argv[2]);
         if (index == null) return;
         if (!ql.set(index, argv[3])) {
@@ -585,7 +585,7 @@ public final class ListCommands {
                 Args.error(c, Errors.WRONGTYPE);
                 return true;
             }
-            ql.adoptFill(fill(c));
+            if (ql.fill() == QuickList.FILL_UNSET) ql.adoptFill(fill(c));
             Reply r = c.reply();
             r.array(2);
             r.bulk(key);

@@ -15,9 +15,11 @@ import io.vermilion.server.CommandSpec.KeyRef;
 import io.vermilion.server.CommandTable;
 import io.vermilion.server.KeySpec;
 import io.vermilion.types.Hash;
+import io.vermilion.types.QuickList;
 import io.vermilion.types.RedisSet;
 import io.vermilion.types.Strings;
 import io.vermilion.types.ZSetValue;
+import io.vermilion.util.Numbers;
 import io.vermilion.util.Strtod;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,11 +27,13 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * SORT and SORT_RO (Redis's sort.c) over sets and sorted sets, with BY / GET patterns
+ * SORT and SORT_RO (Redis's sort.c) over lists, sets and sorted sets, with BY / GET patterns
  * (string keys and hash fields), LIMIT, ASC/DESC and ALPHA, in Redis 7.0's order of checks and
  * with its quirks: BY without '*' skips sorting ("nosort"), a set that would come out unsorted
  * is sorted ALPHA when STOREd, a sorted set is converted to a skiplist first, numeric ties are
- * broken by comparing the elements, and LIMIT is clamped exactly as Redis does.
+ * broken by comparing the elements, and LIMIT is clamped exactly as Redis does. STORE writes the
+ * result as a list (GET of a missing key stores an empty string) and deletes the destination
+ * when the result is empty.
  */
 public final class SortCommands {
     private SortCommands() {}
@@ -42,6 +46,13 @@ public final class SortCommands {
             + "can appear anywhere in the argument array";
 
     public static void register(CommandTable t) {
+        t.add(cmd("sort", -2).flags(WRITE, DENYOOM).acl(SET, SORTEDSET, LIST, DANGEROUS)
+                .key(KeySpec.flags("RO ACCESS").index(1).range(0, 1, 0))
+                .key(KeySpec.flags("RO ACCESS", BY_GET_NOTES).unknown())
+                .key(KeySpec.flags("OW UPDATE", STORE_NOTES).unknown())
+                .keys(SortCommands::sortKeys)
+                .doc("generic", "1.0.0", "Sort the elements in a list, set or sorted set", COMPLEXITY)
+                .handler((c, argv) -> sort(c, argv, false)));
         t.add(cmd("sort_ro", -2).flags(READONLY).acl(SET, SORTEDSET, LIST, DANGEROUS)
                 .key(KeySpec.flags("RO ACCESS").index(1).range(0, 1, 0))
                 .key(KeySpec.flags("RO ACCESS", BY_GET_NOTES).unknown())
@@ -124,7 +135,8 @@ public final class SortCommands {
 
         Object sortval = c.db().get(argv[1]);
         StringCommands.countHit(c, sortval);
-        if (sortval != null && !(sortval instanceof RedisSet) && !(sortval instanceof ZSetValue)) {
+        if (sortval != null && !(sortval instanceof RedisSet) && !(sortval instanceof ZSetValue)
+                && !(sortval instanceof QuickList)) {
             Args.error(c, Errors.WRONGTYPE);
             return;
         }
@@ -147,7 +159,20 @@ public final class SortCommands {
         if (end >= vectorlen) end = vectorlen - 1;
 
         Item[] vector;
-        if (sortval instanceof ZSetValue z && dontsort) {
+        if (sortval instanceof QuickList ql && dontsort) {
+            // Native order (reversed by DESC), only the LIMIT range.
+            int n = (int) Math.max(0, end - start + 1);
+            vector = new Item[n];
+            if (n > 0) {
+                long first = desc ? ql.size() - start - 1 : start;
+                ql.range(first, n, desc, collector(vector));
+                end -= start;
+                start = 0;
+            }
+        } else if (sortval instanceof QuickList ql) {
+            vector = new Item[vectorlen];
+            ql.range(0, vectorlen, false, collector(vector));
+        } else if (sortval instanceof ZSetValue z && dontsort) {
             // Native order (reversed by DESC), only the LIMIT range.
             int n = (int) Math.max(0, end - start + 1);
             vector = new Item[n];
@@ -208,8 +233,42 @@ public final class SortCommands {
             }
             return;
         }
-        // STORE needs the list type, which SORT (not SORT_RO) is registered with.
-        throw new IllegalStateException("SORT STORE without a list type");
+        QuickList result = new QuickList(c.server().config().getInt("list-max-listpack-size"));
+        for (long j = start; j <= end; j++) {
+            Item it = vector[(int) j];
+            if (gets.isEmpty()) {
+                result.pushTail(it.obj);
+                continue;
+            }
+            for (byte[] g : gets) {
+                byte[] v = lookupByPattern(c, g, it.obj);
+                result.pushTail(v == null ? EMPTY : v);
+            }
+        }
+        if (outputlen > 0) {
+            c.db().put(storekey, result, false);
+            c.server().addDirty(outputlen);
+        } else if (c.db().delete(storekey)) {
+            c.server().addDirty(1);
+        }
+        c.reply().integer(outputlen);
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Fills vector with list elements as byte strings, in visiting order. */
+    private static QuickList.ElementVisitor collector(Item[] vector) {
+        return new QuickList.ElementVisitor() {
+            int k;
+
+            @Override public void str(byte[] a, int off, int len) {
+                vector[k++] = new Item(Arrays.copyOfRange(a, off, off + len));
+            }
+
+            @Override public void num(long v) {
+                vector[k++] = new Item(Numbers.toBytes(v));
+            }
+        };
     }
 
     private static Comparator<Item> comparator(boolean alpha, boolean byPattern, boolean store, boolean desc) {

@@ -32,15 +32,15 @@ import java.util.Map;
  * generated and approximate trimming made exact, XREADGROUP / XCLAIM / XAUTOCLAIM as the XCLAIM,
  * XGROUP SETID and XGROUP CREATECONSUMER commands of Redis's streamPropagate* functions.
  *
- * <p>Blocking (XREAD/XREADGROUP BLOCK with nothing to serve) is not implemented yet: such a
- * request gets {@link #BLOCK_NOT_SUPPORTED}; inside MULTI it replies nil as Redis does there.
+ * <p>XREAD/XREADGROUP BLOCK with nothing to serve block through {@code server.Blocking}
+ * (docs/blocking.md): the command runs again when a key it waits on changes, with "$" replaced
+ * by the ID that was last when it blocked; a woken XREADGROUP whose stream or group went away
+ * gets Redis 7.0's -UNBLOCKED / -NOGROUP error.
  */
 public final class StreamCommands {
     private StreamCommands() {}
 
     static final String INVALID_ID = "ERR Invalid stream ID specified as stream command argument";
-    static final String BLOCK_NOT_SUPPORTED = "ERR BLOCK is not supported yet by this server for XREAD/XREADGROUP "
-            + "when no data can be served at once";
 
     public static void register(CommandTable t) {
         KeySpec k1rw = KeySpec.flags("RW UPDATE", "UPDATE instead of INSERT because of the optional trimming feature")
@@ -338,11 +338,8 @@ public final class StreamCommands {
      * plus preventCommandPropagation): several are wrapped in MULTI/EXEC as Redis does.
      */
     private static void propagateInstead(Client c, List<byte[][]> ops) {
-        c.propagateAs(NO_PROPAGATION);
-        c.server().propagateAll(c.dbIndex(), ops);
+        c.server().propagateInstead(c, ops);
     }
-
-    private static final byte[][] NO_PROPAGATION = new byte[0][];
 
     // ------------------------------------------------------------------ XADD / XTRIM
 
@@ -677,13 +674,8 @@ public final class StreamCommands {
             byte[] o = argv[i];
             if (Args.is(o, "block") && more > 0) {
                 i++;
-                Long v = Args.longOrReply(c, argv[i], "ERR timeout is not an integer or out of range");
-                if (v == null) return;
-                if (v < 0) {
-                    Args.error(c, "ERR timeout is negative");
-                    return;
-                }
-                timeout = v;
+                timeout = io.vermilion.server.Blocking.timeoutMsOrReply(c, argv[i]);
+                if (timeout < 0) return;
             } else if (Args.is(o, "count") && more > 0) {
                 i++;
                 Long v = Args.longOrReply(c, argv[i]);
@@ -725,7 +717,24 @@ public final class StreamCommands {
             Args.error(c, "ERR Missing GROUP option for XREADGROUP");
             return;
         }
-        if (xreadgroup) c.propagateAs(NO_PROPAGATION);   // only the effects are propagated
+        io.vermilion.server.Blocking blocking = c.server().blocking();
+        boolean rerun = blocking.rerunning(c);
+        if (rerun && groupName != null) {
+            // Woken: the stream or its group may be gone since the client blocked (Redis 7.0's
+            // unblockDeletedStreamReadgroupClients and serveClientsBlockedOnStreamKey).
+            for (int i = streamsArg; i < streamsArg + streamsCount; i++) {
+                Object v = c.db().peek(argv[i]);
+                if (!(v instanceof Stream st)) {
+                    Args.error(c, "UNBLOCKED the stream key no longer exists");
+                    return;
+                }
+                if (st.group(groupName) == null) {
+                    Args.error(c, "NOGROUP the consumer group this client was blocked on no longer exists");
+                    return;
+                }
+            }
+        }
+        if (rerun && count == 0) count = XREAD_BLOCKED_DEFAULT_COUNT;
         StreamId[] ids = new StreamId[streamsCount];
         Stream.Group[] groups = groupName != null ? new Stream.Group[streamsCount] : null;
         for (int i = streamsArg + streamsCount; i < argv.length; i++) {
@@ -784,6 +793,10 @@ public final class StreamCommands {
                     if (!gt.isMax()) {
                         serve = true;
                         history = true;
+                    } else if (rerun) {
+                        // a woken client is served when the stream's last ID passed the group's
+                        serve = s.lastId.compareTo(groups[i].lastId) > 0;
+                        gt = groups[i].lastId;
                     } else if (s.length > 0) {
                         StreamId maxid = s.lastValidId();
                         if (maxid.compareTo(groups[i].lastId) > 0) {
@@ -791,6 +804,8 @@ public final class StreamCommands {
                             gt = groups[i].lastId;
                         }
                     }
+                } else if (rerun) {
+                    serve = s.lastId.compareTo(gt) > 0;
                 } else if (s.length > 0) {
                     serve = s.lastValidId().compareTo(gt) > 0;
                 }
@@ -832,16 +847,29 @@ public final class StreamCommands {
         side.release();
         if (ops != null) propagateInstead(c, ops);
         if (timeout != -1) {
-            io.vermilion.server.Transaction tx = c.txOrNull();
-            if (tx != null && tx.active()) {
-                r.nullArray();      // no blocking inside MULTI: as a timeout
+            if (!blocking.mayBlock(c)) {
+                r.nullArray();      // inside MULTI/EXEC or while loading: as a timeout
                 return;
             }
-            Args.error(c, BLOCK_NOT_SUPPORTED);
+            // Woken later, the command runs again; "$" must then mean the last ID of now.
+            byte[][] again = argv;
+            for (int i = 0; i < streamsCount; i++) {
+                byte[] a = argv[streamsArg + streamsCount + i];
+                if (cLen(a) == 1 && a[0] == '$') {
+                    if (again == argv) again = argv.clone();
+                    again[streamsArg + streamsCount + i] = ids[i].toBytes();
+                }
+            }
+            byte[][] keys = java.util.Arrays.copyOfRange(argv, streamsArg, streamsArg + streamsCount);
+            blocking.block(c, keys, timeout, groupName != null ? v -> true : v -> v instanceof Stream,
+                    cl -> cl.reply().nullArray(), again);
             return;
         }
         r.nullArray();
     }
+
+    /** COUNT of a blocked XREAD/XREADGROUP served later without one (Redis's XREAD_BLOCKED_DEFAULT_COUNT). */
+    static final long XREAD_BLOCKED_DEFAULT_COUNT = 1000;
 
     /** streamReplyWithRange with a group (new entries, ">"). */
     private static void replyGroupRange(Client c, Stream s, StreamId start, long count, Stream.Group g,
@@ -1002,6 +1030,7 @@ public final class StreamCommands {
                 s.destroyGroup(grpname);
                 c.reply().integer(1);
                 c.server().addDirty(1);
+                c.server().blocking().signal(c.db(), argv[2]);   // its XREADGROUP waiters get -NOGROUP
             } else {
                 c.reply().integer(0);
             }

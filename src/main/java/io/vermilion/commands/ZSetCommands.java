@@ -221,6 +221,11 @@ public final class ZSetCommands {
 
     /** addReplyDouble: %.17g as a bulk string (RESP2) or a double (RESP3). */
     static void dbl(Reply r, double d) {
+        long l = (long) d;
+        if (l == d && l != 0 && l > -100_000_000_000_000_000L && l < 100_000_000_000_000_000L && !r.resp3()) {
+            r.bulkLong(l); // %.17g of an integral value below 1e17 is its digits
+            return;
+        }
         byte[] s = Strtod.g17(d);
         if (r.resp3()) {
             ByteBuf out = r.buffer();

@@ -513,7 +513,10 @@ public final class Server {
         byte[][] propagated = c.propagateAs != null ? c.propagateAs : argv;
         c.propagateAs = null;
         spec.usec += (System.nanoTime() - t0) / 1000;
-        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)) {
+        // As in call(): an empty propagateAs means the command propagated its effects itself
+        // (a woken XREADGROUP's XCLAIMs), so nothing more goes out.
+        if (dirty != dirtyBefore && !propagators.isEmpty() && spec.has(CommandSpec.Flag.WRITE)
+                && propagated != Client.PROPAGATE_NOTHING && propagated.length > 0) {
             propagate(c.dbIndex(), propagated);
         }
     }

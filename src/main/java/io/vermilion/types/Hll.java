@@ -470,9 +470,18 @@ public final class Hll {
      */
     public static boolean mergeInto(byte[] max, byte[] a, int len) {
         if (a[4] == DENSE) {
-            for (int i = 0; i < REGISTERS; i++) {
-                int v = denseGet(a, HDR, i);
-                if (v > max[i]) max[i] = (byte) v;
+            // 6 bytes read little-endian hold 8 whole registers (see denseHisto).
+            for (int p = HDR, i = 0; i < REGISTERS; p += 6) {
+                long w = (a[p] & 0xffL) | (a[p + 1] & 0xffL) << 8 | (a[p + 2] & 0xffL) << 16 | (a[p + 3] & 0xffL) << 24
+                        | (a[p + 4] & 0xffL) << 32 | (a[p + 5] & 0xffL) << 40;
+                if (w == 0) {
+                    i += 8;
+                    continue;
+                }
+                for (int k = 0; k < 48; k += 6, i++) {
+                    int v = (int) (w >>> k) & 63;
+                    if (v > max[i]) max[i] = (byte) v;
+                }
             }
             return true;
         }

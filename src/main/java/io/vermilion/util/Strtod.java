@@ -228,7 +228,88 @@ public final class Strtod {
             if (d == 0 && 1 / d < 0) return new byte[] {'-', '0'};
             return Numbers.toBytes((long) d);
         }
+        byte[] f = g17Fast(d);
+        if (f != null) return f;
         return formatG17Slow(d).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static final long[] P10 = new long[19];
+    static {
+        P10[0] = 1;
+        for (int i = 1; i < P10.length; i++) P10[i] = P10[i - 1] * 10;
+    }
+
+    /**
+     * Exact %.17g for a non-integral double of magnitude in [0.01, 1e17) with 128-bit integer
+     * arithmetic: the value is m * 2^e exactly, so floor(v * 10^p) and the remainder (for round
+     * half to even, as glibc's printf) come from one 64x64 multiplication and a shift. Returns
+     * null outside that range (the caller then takes the BigDecimal path).
+     */
+    static byte[] g17Fast(double d) {
+        boolean neg = d < 0;
+        double a = Math.abs(d);
+        if (!(a >= 0.01 && a < 1e17)) return null;
+        long bits = Double.doubleToRawLongBits(a);
+        int be = (int) ((bits >>> 52) & 0x7ff);
+        long m = (bits & ((1L << 52) - 1)) | (1L << 52);
+        int s = 1075 - be;                 // a = m / 2^s
+        if (s <= 0 || s >= 128) return null;
+        int exp10 = (int) Math.floor(Math.log10(a));
+        long q = 0;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int p = 16 - exp10;
+            if (p < 0 || p > 18) return null;
+            long hi = Math.multiplyHigh(m, P10[p]);
+            long lo = m * P10[p];
+            long remHi, remLo, halfHi, halfLo;
+            if (s < 64) {
+                if ((hi >>> s) != 0) { exp10++; continue; }
+                q = (hi << (64 - s)) | (lo >>> s);
+                remHi = 0;
+                remLo = lo & ((1L << s) - 1);
+                halfHi = 0;
+                halfLo = 1L << (s - 1);
+            } else {
+                int t = s - 64;
+                q = t == 0 ? hi : hi >>> t;
+                remHi = t == 0 ? 0 : hi & ((1L << t) - 1);
+                remLo = lo;
+                if (t == 0) { halfHi = 0; halfLo = 1L << 63; } else { halfHi = 1L << (t - 1); halfLo = 0; }
+            }
+            if (q >= P10[17] || q < 0) { exp10++; continue; }
+            if (q < P10[16]) { exp10--; continue; }
+            int cmp = remHi != halfHi ? Long.compareUnsigned(remHi, halfHi) : Long.compareUnsigned(remLo, halfLo);
+            if (cmp > 0 || (cmp == 0 && (q & 1) != 0)) q++;
+            if (q == P10[17]) { q = P10[16]; exp10++; }
+            return fixed(neg, q, exp10);
+        }
+        return null;
+    }
+
+    /** %g's fixed notation of the 17 digits of q with decimal exponent exp10 (-4 <= exp10 < 17). */
+    private static byte[] fixed(boolean neg, long q, int exp10) {
+        if (exp10 < -4 || exp10 >= 17) return null;
+        byte[] dg = new byte[17];
+        for (int i = 16; i >= 0; i--) { dg[i] = (byte) ('0' + q % 10); q /= 10; }
+        int last = 16;
+        int intDigits = exp10 + 1;  // digits before the point (may be <= 0)
+        while (last >= Math.max(intDigits, 0) && dg[last] == '0') last--;
+        byte[] out = new byte[40];
+        int n = 0;
+        if (neg) out[n++] = '-';
+        if (intDigits <= 0) {
+            out[n++] = '0';
+            out[n++] = '.';
+            for (int i = 0; i < -intDigits; i++) out[n++] = '0';
+            for (int i = 0; i <= last; i++) out[n++] = dg[i];
+        } else {
+            for (int i = 0; i < intDigits; i++) out[n++] = dg[i];
+            if (last >= intDigits) {
+                out[n++] = '.';
+                for (int i = intDigits; i <= last; i++) out[n++] = dg[i];
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
     }
 
     /** d2string: what zzlInsertAt stores for a non-integral score (and anything it formats). */

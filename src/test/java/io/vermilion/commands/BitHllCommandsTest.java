@@ -125,6 +125,29 @@ class BitHllCommandsTest {
     }
 
     @Test
+    void setbitAndBitfieldDirtyOnlyWhenTheValueChanged() {
+        // Redis's "SETBIT/BITFIELD only increase dirty when the value changed".
+        long d = server.dirty();
+        run("SETBIT", "foo", "0", "0");                  // new keys always count
+        run("BITFIELD", "foo2", "SET", "i5", "0", "0");
+        assertThat(server.dirty()).isEqualTo(d + 2);
+        run("SETBIT", "foo", "0", "0");                  // no change
+        run("BITFIELD", "foo2", "SET", "i5", "0", "0");
+        assertThat(server.dirty()).isEqualTo(d + 2);
+        for (String v : new String[] {"1", "1", "0", "0"}) {
+            run("SETBIT", "foo", "0", v);
+            run("BITFIELD", "foo2", "SET", "i5", "0", v);
+        }
+        assertThat(server.dirty()).isEqualTo(d + 6);
+        run("BITFIELD", "foo3", "INCRBY", "i5", "0", "1");
+        run("BITFIELD", "foo3", "INCRBY", "i5", "0", "1");
+        assertThat(server.dirty()).isEqualTo(d + 8);
+        run("SETBIT", "foo", "90", "0");                 // only the length changes
+        run("BITFIELD", "foo2", "SET", "i5", "90", "0");
+        assertThat(server.dirty()).isEqualTo(d + 10);
+    }
+
+    @Test
     void valuesAreRawSdsAndUnsharedOnWrite() {
         run("SET", "s", "ab");
         assertThat(Strings.encoding(value("s"))).isEqualTo("embstr");

@@ -91,4 +91,32 @@ class SortCommandsTest {
         assertThat(keys).extracting(k -> k.pos()).containsExactly(1, 10);
         assertThat(keys.get(1).flags()).containsExactly("OW", "UPDATE");
     }
+
+    @Test
+    void storeMakesAListAndPropagatesAsIssued() {
+        start(Config.defaults());
+        ListCommands.register(server.commands());
+        List<String> propagated = new java.util.ArrayList<>();
+        server.addPropagator((db, argv) -> {
+            StringBuilder sb = new StringBuilder();
+            for (byte[] a : argv) sb.append(sb.length() == 0 ? "" : " ").append(new String(a, StandardCharsets.ISO_8859_1));
+            propagated.add(sb.toString());
+        });
+        run("SADD", "s", "b", "c", "a");
+        assertThat(run("SORT", "s", "BY", "nosort", "STORE", "d")).isEqualTo(":3");
+        Object d = client.db().peek("d".getBytes(StandardCharsets.US_ASCII));
+        assertThat(d).isInstanceOf(io.vermilion.types.QuickList.class);
+        assertThat(run("LRANGE", "d", "0", "-1")).isEqualTo("*3 $1 a $1 b $1 c");
+        // reading SORTs change nothing and are not propagated
+        run("SORT", "s", "ALPHA");
+        run("SORT_RO", "s", "ALPHA");
+        // an empty result deletes the destination (propagated); deleting nothing is not
+        assertThat(run("SORT", "nokey", "STORE", "d")).isEqualTo(":0");
+        assertThat(client.db().peek("d".getBytes(StandardCharsets.US_ASCII))).isNull();
+        run("SORT", "nokey", "STORE", "d");
+        assertThat(propagated).containsExactly(
+                "SADD s b c a",
+                "SORT s BY nosort STORE d",
+                "SORT nokey STORE d");
+    }
 }

@@ -138,6 +138,9 @@ class HllTest {
             Hll.denseSet(s.array(), Hll.HDR, i, expect[i]);
         }
         assertThat(Hll.registers(s)).containsExactly(expect);
+        byte[] max = new byte[Hll.REGISTERS];
+        assertThat(Hll.mergeInto(max, s.array(), s.length())).isTrue();
+        for (int i = 0; i < Hll.REGISTERS; i++) assertThat(max[i]).isEqualTo((byte) expect[i]);
         int[] histo = new int[64];
         Hll.denseHisto(s.array(), histo);
         int[] want = new int[64];

@@ -27,13 +27,14 @@ public enum DataType {
      * interchange and property tests cover exactly these. A kind is added here when its branch
      * lands on main (and its tests here pass against it).
      */
-    public static final Set<DataType> ON_MAIN = Collections.unmodifiableSet(EnumSet.of(STRING, HASH));
+    public static final Set<DataType> ON_MAIN = Collections.unmodifiableSet(EnumSet.allOf(DataType.class));
 
     /**
      * The kinds whose values Vermilion can also save and load on main (RDB, DUMP/RESTORE, MIGRATE,
      * AOF base): a type's commands may land before its codec.
      */
-    public static final Set<DataType> PERSISTED_ON_MAIN = Collections.unmodifiableSet(EnumSet.of(STRING, HASH));
+    public static final Set<DataType> PERSISTED_ON_MAIN =
+            Collections.unmodifiableSet(EnumSet.allOf(DataType.class));
 
     /**
      * The kinds a test run covers: {@link #ON_MAIN}, or the comma-separated list in the system

@@ -82,8 +82,13 @@ final class Grammars {
     /** Random argument values. */
     static final class Gen {
         final Random r;
+        /** Whether DUMP of this type's keys exists on the server under test. */
+        final boolean dump;
 
-        Gen(Random r) { this.r = r; }
+        Gen(Random r, boolean dump) {
+            this.r = r;
+            this.dump = dump;
+        }
 
         boolean p(double x) { return r.nextDouble() < x; }
 
@@ -153,6 +158,47 @@ final class Grammars {
 
     static Cmd c(Mode m, Object... parts) { return new Cmd(m, cat(parts)); }
 
+    /** DUMP where the type's payloads exist on main (the grammar's own type), else TYPE. */
+    static Cmd dump(Gen g, String k) { return g.dump ? e("DUMP", k) : e("TYPE", k); }
+
+    /**
+     * Commands (or forms, "XREAD BLOCK") that are part of the grammars but not yet implemented on
+     * main: drawn again instead. Empty once every type is complete.
+     */
+    static final java.util.Set<String> NOT_ON_MAIN = java.util.Set.of("SORT", "XREAD BLOCK");
+
+    /**
+     * Forms that hit a type bug already reported to its engineer (the report names the failing
+     * sequence); drawn again so the rest keeps being tested. Remove an entry once it is fixed.
+     */
+    static boolean knownBug(String name, String[] a) {
+        // ZUNION (not ZUNIONSTORE, not ZINTER): a sum -0 + 0 stays -0 here, 0 in Redis
+        // (ZADD k 0 m; ZUNION 2 k k WEIGHTS -1 7 WITHSCORES: Redis m 0, here m -0).
+        if (name.equals("ZUNION")) {
+            for (String x : a) if (x.startsWith("-")) return true;
+        }
+        // GEOSEARCHSTORE ... STOREDIST: the distance differs from Redis's in the last bit
+        // (GEOADD a 13.361389 38.115556 c -0.1276 37.7749 t; GEOSEARCHSTORE b a FROMMEMBER c
+        // BYRADIUS 3000 km ASC STOREDIST; ZSCORE b t: Redis 1182.7246974716281, here ...284).
+        if (name.equals("GEOSEARCHSTORE")) {
+            for (String x : a) if (x.equalsIgnoreCase("STOREDIST")) return true;
+        }
+        return false;
+    }
+
+    /** The next command of {@code grammar} that main implements. */
+    static Cmd draw(Grammar grammar, Gen g) {
+        while (true) {
+            Cmd c = grammar.next(g);
+            String[] a = c.argv();
+            String name = a[0].toUpperCase(java.util.Locale.ROOT);
+            if (NOT_ON_MAIN.contains(name)) continue;
+            if (a.length > 1 && NOT_ON_MAIN.contains(name + " " + a[1].toUpperCase(java.util.Locale.ROOT))) continue;
+            if (knownBug(name, a)) continue;
+            return c;
+        }
+    }
+
     static Cmd e(Object... parts) { return new Cmd(Mode.EXACT, cat(parts)); }
 
     /** Commands every grammar mixes in: key-level reads and writes. */
@@ -198,7 +244,7 @@ final class Grammars {
             case 18 -> e("GETEX", k, g.pick(new String[0], new String[] {"PERSIST"},
                     new String[] {"PXAT", Long.toString(Dataset.FAR)}));
             case 19 -> e("SUBSTR", k, g.index(), g.index());
-            case 20 -> e("DUMP", k);
+            case 20 -> dump(g, k);
             case 21 -> e("SET", k, g.intArg());
             case 22 -> e("LCS", k, g.key(), g.pick(new String[0], new String[] {"LEN"},
                     new String[] {"IDX", "MINMATCHLEN", "1", "WITHMATCHLEN"}));
@@ -241,7 +287,7 @@ final class Grammars {
                 yield e("BLMPOP", "0.01", Integer.toString(ks.length), ks, g.pick("LEFT", "RIGHT"), "COUNT", g.count());
             }
             case 24 -> e("RPUSH", k, "x".repeat(g.r.nextInt(100)), g.intArg());
-            case 25 -> e("DUMP", k);
+            case 25 -> dump(g, k);
             case 26 -> e("LRANGE", k, "0", "-1");
             case 27 -> e("BRPOPLPUSH", k, g.key(), "0.01");
             default -> e("OBJECT", "ENCODING", k);
@@ -388,7 +434,7 @@ final class Grammars {
             }
             case 30 -> e(g.pick("BZPOPMIN", "BZPOPMAX"), g.keys(2), "0.01");
             case 31 -> c(Mode.SCAN, "ZSCAN", k, "0", "COUNT", "1000");
-            case 32 -> e("DUMP", k);
+            case 32 -> dump(g, k);
             case 33 -> e("OBJECT", "ENCODING", k);
             case 34 -> e("ZADD", k, Integer.toString(g.r.nextInt(100)), "m" + g.r.nextInt(200));
             case 35 -> e("ZADD", "lex", "0", g.member(), "0", g.member());
@@ -482,7 +528,7 @@ final class Grammars {
             case 15 -> e("SET", k, g.member());
             case 16 -> e("BITFIELD", k, "GET", "u8", "0", "GET", "i16", "#1");
             case 17 -> e("SETRANGE", k, Integer.toString(g.r.nextInt(10)), g.member());
-            default -> e("DUMP", k);
+            default -> dump(g, k);
         };
     }
 
@@ -501,7 +547,7 @@ final class Grammars {
             case 6 -> e("PFMERGE", g.key(), g.keys(2));
             case 7, 8 -> e("GET", k);
             case 9 -> e("PFADD", k);
-            case 10 -> e("DUMP", k);
+            case 10 -> dump(g, k);
             default -> e("APPEND", k, "x");
         };
     }
@@ -542,7 +588,7 @@ final class Grammars {
             case 14 -> e("ZREM", k, g.member());
             case 15 -> e("GEORADIUS_RO", k, lon(g), lat(g), "500", "km", "DESC");
             case 16 -> e("OBJECT", "ENCODING", k);
-            case 17 -> e("DUMP", k);
+            case 17 -> dump(g, k);
             default -> e("ZCARD", k);
         };
     }

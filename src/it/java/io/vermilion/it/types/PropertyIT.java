@@ -72,7 +72,7 @@ class PropertyIT {
                 long seed = SEED * 1_000_003L + type.ordinal() * 1000L + s;
                 String where = type + " sequence " + s + " (seed " + seed + ", -Dproperty.seed=" + SEED + ")";
                 Random r = new Random(seed);
-                Gen g = new Gen(r);
+                Gen g = new Gen(r, DataType.persisted().contains(type));
                 Deque<String> history = new ArrayDeque<>();
                 both(o, v, Mode.EXACT, where, history, "FLUSHALL");
                 int proto = r.nextInt(3) == 0 ? 3 : 2;
@@ -81,7 +81,7 @@ class PropertyIT {
                 history.add("HELLO " + proto);
                 for (String[] setup : grammar.setup()) both(o, v, Mode.EXACT, where, history, setup);
                 for (int i = 0; i < LENGTH; i++) {
-                    Cmd c = Grammars.mutate(g, grammar.next(g));
+                    Cmd c = Grammars.mutate(g, Grammars.draw(grammar, g));
                     both(o, v, c.mode(), where + " command " + i, history, c.argv());
                 }
                 crossCheck(jo, jv, where, history);

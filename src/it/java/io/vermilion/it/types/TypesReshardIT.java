@@ -33,8 +33,8 @@ import redis.clients.jedis.JedisCluster;
  */
 class TypesReshardIT {
     private static final long SEED = 77L;
-    private static final int COPIES = 16;
-    private static final int SLOTS = 800;
+    private static final int COPIES = 12;
+    private static final int SLOTS = 1000;
     private static final Set<DataType> TYPES = DataType.persisted();
 
     private final List<ServerProcess> procs = new ArrayList<>();

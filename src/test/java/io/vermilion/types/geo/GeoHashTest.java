@@ -112,6 +112,54 @@ class GeoHashTest {
         assertThat(bad).isEmpty();
     }
 
+    /**
+     * Full-precision distances (STOREDIST scores). Redis's come from glibc's sin/cos/asin, which no
+     * Java library reproduces bit for bit; ours must be equal for all but a few in a thousand, and
+     * never more than a few units in the last place apart (one unit of asin's argument is
+     * several of its result for far points).
+     */
+    @Test
+    void fullPrecisionDistancesLikeStoredist() {
+        Map<String, double[]> pos = new LinkedHashMap<>();
+        for (String[] f : records("M")) {
+            pos.put(f[1], GeoHash.decodeScore(storedScore(Double.parseDouble(f[2]), Double.parseDouble(f[3]))));
+        }
+        List<String[]> ts = records("T");
+        assertThat(ts).hasSizeGreaterThan(5000);
+        int differ = 0;
+        List<String> far = new ArrayList<>();
+        for (String[] f : ts) {
+            double[] p = pos.get(f[3]);
+            double ours = GeoShape.distance(Double.parseDouble(f[1]), Double.parseDouble(f[2]), p[0], p[1]) / 1000;   // km
+            double redis = Double.parseDouble(f[4]);
+            if (ours != redis) {
+                differ++;
+                if (Math.abs(ours - redis) > 8 * Math.ulp(redis)) far.add(Arrays.toString(f) + " ours " + ours);
+            }
+        }
+        assertThat(far).isEmpty();
+        assertThat(differ).as("distances differing in the last bits").isLessThan(ts.size() / 200);
+    }
+
+    @Test
+    void asinIsRoundedToNearest() {
+        // Values where fdlibm's asin is one unit off the nearest double (checked with 200-bit mpmath).
+        assertThat(Asin.asin(0.5)).isEqualTo(0.5235987755982989);
+        assertThat(Asin.asin(1.0)).isEqualTo(Math.PI / 2);
+        assertThat(Asin.asin(0.0)).isEqualTo(0.0);
+        assertThat(Asin.asin(-0.5)).isEqualTo(-0.5235987755982989);
+        java.util.Random rnd = new java.util.Random(11);
+        int differ = 0;
+        for (int i = 0; i < 10000; i++) {
+            double x = rnd.nextDouble();
+            double y = Asin.asin(x);
+            // The true value is within half a unit of y: sin is monotonic, so compare sin at the neighbours.
+            assertThat(Math.abs(y - StrictMath.asin(x))).isLessThanOrEqualTo(Math.ulp(y));
+            if (y != StrictMath.asin(x)) differ++;
+        }
+        assertThat(differ).isPositive();   // it does correct fdlibm
+    }
+
     /** An in-memory sorted set ordered as Redis's: by score, then by member bytes. */
     private record Entry(byte[] member, double score) {}
 

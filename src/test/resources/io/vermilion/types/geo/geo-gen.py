@@ -11,6 +11,8 @@ Record kinds (tab separated):
   D score1 score2 unit dist                        GEODIST between two stored members
   M member lon lat                                 a point of the search set (GEOADD'ed into key s)
   Q args result                                    GEOSEARCH s <args> WITHDIST: member:dist ...
+  T lon lat member dist                            GEOSEARCHSTORE d s FROMLONLAT lon lat ... STOREDIST, then
+                                                   ZSCORE d member: the full-precision distance in metres
 """
 import random, socket, sys
 
@@ -113,5 +115,11 @@ for i in range(600):
         opts += ' COUNT %d' % random.randint(1, 80)
         if random.random() < 0.3: opts += ' ANY'
     search(' '.join((frm + ' ' + by + ' ' + opts).split()))
+for i in range(12):
+    lon, lat = round(random.uniform(-180, 180), 4), round(random.uniform(-LAT, LAT), 4)
+    cmd('GEOSEARCHSTORE', 'd', 's', 'FROMLONLAT', repr(lon), repr(lat), 'BYRADIUS', '30000', 'km', 'STOREDIST')
+    r = cmd('ZRANGE', 'd', '0', '-1', 'WITHSCORES')
+    for j in range(0, len(r), 2):
+        out.append('T\t%r\t%r\t%s\t%s' % (lon, lat, r[j], r[j + 1]))
 print('# geo replies of redis-server 7.0.15, recorded by geo-gen.py')
 print('\n'.join(out))
