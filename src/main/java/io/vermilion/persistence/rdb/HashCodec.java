@@ -87,7 +87,8 @@ public final class HashCodec implements ValueCodec {
             table = new BytesMap((int) Math.min(len, 1 << 16), true);
         } else {
             lp = new Listpack();
-            seen = new BytesMap((int) len, false);
+            // Sized by what was declared only up to a bound: a corrupt length must not allocate.
+            seen = new BytesMap((int) Math.min(len, 1 << 16), false);
         }
         for (long i = 0; i < len; i++) {
             byte[] field = r.readString();
