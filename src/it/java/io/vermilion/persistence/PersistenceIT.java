@@ -229,14 +229,10 @@ class PersistenceIT {
     @Test
     void refusesToStartOnBadFiles() throws Exception {
         Path good = Files.createTempDirectory("vermilion-it-goodrdb-").resolve("dump.rdb");
-        Path withHash = Files.createTempDirectory("vermilion-it-hashrdb-").resolve("dump.rdb");
         try (ServerProcess r = Servers.redis(); RespConnection c = connect(r)) {
             write(c, RdbInteropIT.dataset());
             c.callChecked("SAVE");
             Files.copy(r.dir().resolve("dump.rdb"), good);
-            c.callChecked("HSET", "h", "f", "v");
-            c.callChecked("SAVE");
-            Files.copy(r.dir().resolve("dump.rdb"), withHash);
         }
         byte[] bytes = Files.readAllBytes(good);
         byte[] flipped = bytes.clone();
@@ -245,7 +241,8 @@ class PersistenceIT {
                 {java.util.Arrays.copyOf(bytes, bytes.length / 2), "Unexpected EOF reading RDB file"},
                 {flipped, "at offset"},
                 {new byte[0], "Unexpected EOF reading RDB file at offset 0"},
-                {Files.readAllBytes(withHash), "unsupported type 16 (hash-listpack) at offset"},
+                // Every Redis 7.0 type loads now except module values (type 7): a module key.
+                {b("REDIS0010\u0007\u0001k"), "unsupported type 7 (module-2) at offset 9"},
                 {b("REDIS0011"), "Can't handle RDB format version 11"},
         };
         for (Object[] cs : cases) {
