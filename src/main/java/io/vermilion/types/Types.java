@@ -26,7 +26,7 @@ public final class Types {
     /** An independent copy of a value for COPY, with the same encoding (Redis duplicates too). */
     public static Object copy(Object v) {
         if (v instanceof byte[] b) return b.clone();
-        if (v instanceof Sds s) return new Sds(s.toBytes(), 0);
+        if (v instanceof Sds s) return s.copy(); // keeps embstr/raw: COPY of an INCRBYFLOAT result stays embstr
         if (v instanceof RedisValue r) return r.copy();
         throw new IllegalArgumentException("unknown value type " + v.getClass().getName());
     }

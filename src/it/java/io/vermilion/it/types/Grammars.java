@@ -165,7 +165,7 @@ final class Grammars {
      * Commands (or forms, "XREAD BLOCK") that are part of the grammars but not yet implemented on
      * main: drawn again instead. Empty once every type is complete.
      */
-    static final java.util.Set<String> NOT_ON_MAIN = java.util.Set.of("SORT", "XREAD BLOCK");
+    static final java.util.Set<String> NOT_ON_MAIN = java.util.Set.of();
 
     /**
      * Forms that hit a type bug already reported to its engineer (the report names the failing
