@@ -1107,7 +1107,14 @@ public final class ZSetCommands {
                         maxLen[1] += len;
                     } else {
                         double nv = aggregate(cur, score, agg);
-                        if (nv != cur) out.add(nv, m, 0, Long.MAX_VALUE, Long.MAX_VALUE, null);
+                        if (nv != cur) {
+                            out.add(nv, m, 0, Long.MAX_VALUE, Long.MAX_VALUE, null);
+                        } else if (Double.doubleToRawLongBits(nv) != Double.doubleToRawLongBits(cur)) {
+                            // -0 + 0 is +0: Redis's union accumulator stores it (ZUNION replies 0),
+                            // where an add, like zsetAdd, would see an unchanged score.
+                            out.remove(m);
+                            out.add(nv, m, 0, Long.MAX_VALUE, Long.MAX_VALUE, null);
+                        }
                     }
                 });
             }
