@@ -336,9 +336,6 @@ class ClusterManagerIT {
             int p = f.node(0).port();
             writeKeys(p, "b", 300);
             // Import from a standalone server: same lines as redis-cli (SCAN order), keys copied.
-            org.junit.jupiter.api.Assumptions.assumeTrue(kind == ServerProcess.Kind.REDIS, "Vermilion bug: the first "
-                    + "MIGRATE ... COPY KEYS imp:<n> from a standalone redis-server to a cluster-mode Vermilion node during "
-                    + "--cluster import fails with 'BUSYKEY Target key name already exists' though the key is new (see report)");
             try (var c = ClusterCliSupport.connect(source.port())) {
                 for (int i = 0; i < 200; i++) c.call("SET", "imp:" + i, "x" + i);
                 c.call("RPUSH", "implist", "a", "b");
