@@ -109,7 +109,7 @@ public final class Hash implements RedisValue {
     public int findValue(byte[] field) {
         if (rep instanceof byte[] lp) {
             int p = lpFindField(lp, field);
-            return p < 0 ? -1 : p + entrySize(lp, p);
+            return p < 0 ? -1 : p + Listpack.entrySize(lp, p);
         }
         int i = ((BytesMap) rep).find(field);
         return i < 0 ? -1 : 2 * i + 1;
@@ -136,8 +136,8 @@ public final class Hash implements RedisValue {
     /** The field after field handle f, or -1. */
     public int nextField(int f) {
         if (rep instanceof byte[] lp) {
-            int v = f + entrySize(lp, f);
-            int n = v + entrySize(lp, v);
+            int v = f + Listpack.entrySize(lp, f);
+            int n = v + Listpack.entrySize(lp, v);
             return n >= lp.length - 1 ? -1 : n;
         }
         int i = ((BytesMap) rep).next(f / 2 + 1);
@@ -146,19 +146,19 @@ public final class Hash implements RedisValue {
 
     /** The value handle of field handle f. */
     public int valueOf(int f) {
-        if (rep instanceof byte[] lp) return f + entrySize(lp, f);
+        if (rep instanceof byte[] lp) return f + Listpack.entrySize(lp, f);
         return f + 1;
     }
 
     /** Whether the element is stored as an integer (listpack integer entries). */
     public boolean isInt(int e) {
-        if (rep instanceof byte[] lp) return lpIsInt(lp, e);
+        if (rep instanceof byte[] lp) return Listpack.isInt(lp, e);
         return false;
     }
 
     /** The integer of an element for which {@link #isInt} holds. */
     public long intAt(int e) {
-        return lpGetInt((byte[]) rep, e);
+        return Listpack.getInt((byte[]) rep, e);
     }
 
     /** The array holding a string element's bytes (read with {@link #start}/{@link #len}; do not keep or modify). */
@@ -169,12 +169,12 @@ public final class Hash implements RedisValue {
     }
 
     public int start(int e) {
-        if (rep instanceof byte[] lp) return lpStrStart(lp, e);
+        if (rep instanceof byte[] lp) return Listpack.strStart(lp, e);
         return 0;
     }
 
     public int len(int e) {
-        if (rep instanceof byte[] lp) return lpStrLen(lp, e);
+        if (rep instanceof byte[] lp) return Listpack.strLen(lp, e);
         return array(e).length;
     }
 
@@ -187,9 +187,9 @@ public final class Hash implements RedisValue {
     /** An element as bytes (integers as decimal text); a fresh array for listpack elements. */
     public byte[] bytes(int e) {
         if (rep instanceof byte[] lp) {
-            if (lpIsInt(lp, e)) return Long.toString(lpGetInt(lp, e)).getBytes(StandardCharsets.US_ASCII);
-            int s = lpStrStart(lp, e);
-            return Arrays.copyOfRange(lp, s, s + lpStrLen(lp, e));
+            if (Listpack.isInt(lp, e)) return Long.toString(Listpack.getInt(lp, e)).getBytes(StandardCharsets.US_ASCII);
+            int s = Listpack.strStart(lp, e);
+            return Arrays.copyOfRange(lp, s, s + Listpack.strLen(lp, e));
         }
         return array(e);
     }
@@ -199,8 +199,8 @@ public final class Hash implements RedisValue {
         byte[] lp = (byte[]) rep;
         int p = HDR;
         for (int k = 0; k < i; k++) {
-            p += entrySize(lp, p);
-            p += entrySize(lp, p);
+            p += Listpack.entrySize(lp, p);
+            p += Listpack.entrySize(lp, p);
         }
         return p;
     }
@@ -217,7 +217,7 @@ public final class Hash implements RedisValue {
         if (rep instanceof byte[] lp) {
             int f = lpFindField(lp, field);
             boolean update = f >= 0;
-            if (update) rep = lpReplace(lp, f + entrySize(lp, f), value);
+            if (update) rep = lpReplace(lp, f + Listpack.entrySize(lp, f), value);
             else rep = lpAppendPair(lp, field, value);
             if (size() > maxEntries) convertToTable();
             return update;
@@ -256,7 +256,7 @@ public final class Hash implements RedisValue {
             }
             int f = lpFindField(lp, field);
             if (f >= 0) {
-                rep = lpReplace(lp, f + entrySize(lp, f), value);
+                rep = lpReplace(lp, f + Listpack.entrySize(lp, f), value);
                 continue;
             }
             int j = 0;
@@ -285,60 +285,16 @@ public final class Hash implements RedisValue {
         if (n == 0) return;
         byte[] lp = (byte[]) rep;
         int add = 0;
-        for (int j = 0; j < n; j++) add += encodedEntrySize(argv[pending[j]]) + encodedEntrySize(argv[valueAt[j]]);
+        for (int j = 0; j < n; j++) add += Listpack.encodedEntrySize(argv[pending[j]]) + Listpack.encodedEntrySize(argv[valueAt[j]]);
         byte[] out = Arrays.copyOf(lp, lp.length + add);
         int at = lp.length - 1;
         for (int j = 0; j < n; j++) {
-            at = writeEntry(out, at, argv[pending[j]]);
-            at = writeEntry(out, at, argv[valueAt[j]]);
+            at = Listpack.writeEntry(out, at, argv[pending[j]]);
+            at = Listpack.writeEntry(out, at, argv[valueAt[j]]);
         }
         out[at] = (byte) 0xFF;
-        writeHeader(out, lpCount(lp) + 2 * n);
+        Listpack.writeHeader(out, lpCount(lp) + 2 * n);
         rep = out;
-    }
-
-    /** Size of s's listpack entry (encoding, data, backlen), as Redis's lpEncodeGetType chooses. */
-    static int encodedEntrySize(byte[] s) {
-        if (s.length <= 20 && s.length > 0 && Listpack.strictLong(s, new long[1])) return Listpack.encode(s).length;
-        int len = s.length;
-        int enc = (len < 64 ? 1 : len < 4096 ? 2 : 5) + len;
-        return enc + Listpack.backlenSize(enc);
-    }
-
-    /** Writes s's listpack entry at out[at..]; returns the offset after it. */
-    static int writeEntry(byte[] out, int at, byte[] s) {
-        if (s.length <= 20 && s.length > 0) {
-            long[] v = new long[1];
-            if (Listpack.strictLong(s, v)) {
-                byte[] e = Listpack.encodeInt(v[0]);
-                System.arraycopy(e, 0, out, at, e.length);
-                return at + e.length;
-            }
-        }
-        int len = s.length;
-        int p = at;
-        if (len < 64) {
-            out[p++] = (byte) (0x80 | len);
-        } else if (len < 4096) {
-            out[p++] = (byte) (0xE0 | (len >>> 8));
-            out[p++] = (byte) len;
-        } else {
-            out[p++] = (byte) 0xF0;
-            out[p++] = (byte) len;
-            out[p++] = (byte) (len >>> 8);
-            out[p++] = (byte) (len >>> 16);
-            out[p++] = (byte) (len >>> 24);
-        }
-        System.arraycopy(s, 0, out, p, len);
-        p += len;
-        long l = p - at;
-        int bl = Listpack.backlenSize(l);
-        for (int i = bl - 1; i >= 0; i--) {
-            int bits = (int) (l & 127);
-            l >>>= 7;
-            out[p + i] = (byte) (i == 0 ? bits : bits | 128);
-        }
-        return p + bl;
     }
 
     /**
@@ -363,8 +319,8 @@ public final class Hash implements RedisValue {
         if (rep instanceof byte[] lp) {
             int f = lpFindField(lp, field);
             if (f < 0) return false;
-            int v = f + entrySize(lp, f);
-            int end = v + entrySize(lp, v);
+            int v = f + Listpack.entrySize(lp, f);
+            int end = v + Listpack.entrySize(lp, v);
             rep = lpCut(lp, f, end, -2);
             return true;
         }
@@ -386,100 +342,18 @@ public final class Hash implements RedisValue {
 
     private static int u16(byte[] b, int p) { return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8; }
 
-    private static int u32(byte[] b, int p) {
-        return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | (b[p + 3] & 0xff) << 24;
-    }
-
     /** Number of entries of a listpack (scanning when the header says "unknown"). */
     static int lpCount(byte[] lp) {
         int n = u16(lp, 4);
         if (n != NUMELE_UNKNOWN) return n;
         int c = 0;
-        for (int p = HDR; p < lp.length - 1; p += entrySize(lp, p)) c++;
+        for (int p = HDR; p < lp.length - 1; p += Listpack.entrySize(lp, p)) c++;
         // As Redis's lpLength: a count that fits again is written back into the header.
         if (c < NUMELE_UNKNOWN) {
             lp[4] = (byte) c;
             lp[5] = (byte) (c >>> 8);
         }
         return c;
-    }
-
-    private static void writeHeader(byte[] lp, int count) {
-        int bytes = lp.length;
-        lp[0] = (byte) bytes;
-        lp[1] = (byte) (bytes >>> 8);
-        lp[2] = (byte) (bytes >>> 16);
-        lp[3] = (byte) (bytes >>> 24);
-        int n = Math.min(count, NUMELE_UNKNOWN);
-        lp[4] = (byte) n;
-        lp[5] = (byte) (n >>> 8);
-    }
-
-    private static int encodedSize(byte[] b, int p) {
-        int e = b[p] & 0xff;
-        if ((e & 0x80) == 0) return 1;
-        if ((e & 0xC0) == 0x80) return 1 + (e & 0x3F);
-        if ((e & 0xE0) == 0xC0) return 2;
-        if ((e & 0xF0) == 0xE0) return 2 + (((e & 0x0F) << 8) | (b[p + 1] & 0xff));
-        switch (e) {
-            case 0xF0: return 5 + u32(b, p + 1);
-            case 0xF1: return 3;
-            case 0xF2: return 4;
-            case 0xF3: return 5;
-            case 0xF4: return 9;
-            default: throw new IllegalStateException("bad listpack encoding " + e);
-        }
-    }
-
-    static int entrySize(byte[] b, int p) {
-        int l = encodedSize(b, p);
-        return l + Listpack.backlenSize(l);
-    }
-
-    static boolean lpIsInt(byte[] b, int p) {
-        int e = b[p] & 0xff;
-        if ((e & 0x80) == 0) return true;
-        if ((e & 0xC0) == 0x80) return false;
-        if ((e & 0xE0) == 0xC0) return true;
-        if ((e & 0xF0) == 0xE0) return false;
-        return e != 0xF0;
-    }
-
-    static long lpGetInt(byte[] b, int p) {
-        int e = b[p] & 0xff;
-        if ((e & 0x80) == 0) return e;
-        if ((e & 0xE0) == 0xC0) {
-            int v = ((e & 0x1F) << 8) | (b[p + 1] & 0xff);
-            return v >= 1 << 12 ? v - (1 << 13) : v;
-        }
-        switch (e) {
-            case 0xF1: return (short) ((b[p + 1] & 0xff) | (b[p + 2] & 0xff) << 8);
-            case 0xF2: {
-                int v = (b[p + 1] & 0xff) | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff) << 16;
-                return (v << 8) >> 8;
-            }
-            case 0xF3: return u32(b, p + 1);
-            case 0xF4: {
-                long v = 0;
-                for (int i = 7; i >= 0; i--) v = (v << 8) | (b[p + 1 + i] & 0xff);
-                return v;
-            }
-            default: throw new IllegalStateException("not an integer entry");
-        }
-    }
-
-    static int lpStrStart(byte[] b, int p) {
-        int e = b[p] & 0xff;
-        if ((e & 0xC0) == 0x80) return p + 1;
-        if ((e & 0xF0) == 0xE0) return p + 2;
-        return p + 5;
-    }
-
-    static int lpStrLen(byte[] b, int p) {
-        int e = b[p] & 0xff;
-        if ((e & 0xC0) == 0x80) return e & 0x3F;
-        if ((e & 0xF0) == 0xE0) return ((e & 0x0F) << 8) | (b[p + 1] & 0xff);
-        return u32(b, p + 1);
     }
 
     /** Offset of the field entry equal to {@code field} (lpFind with skip 1), or -1. */
@@ -500,15 +374,15 @@ public final class Hash implements RedisValue {
                 int l = e & 0x3F;
                 if (l == len && Arrays.equals(lp, p + 1, p + 1 + l, field, 0, len)) return p;
                 p += 1 + l + 1;
-            } else if (lpIsInt(lp, p)) {
-                if (asInt && lpGetInt(lp, p) == iv) return p;
-                p += entrySize(lp, p);
+            } else if (Listpack.isInt(lp, p)) {
+                if (asInt && Listpack.getInt(lp, p) == iv) return p;
+                p += Listpack.entrySize(lp, p);
             } else {
-                int s = lpStrStart(lp, p), l = lpStrLen(lp, p);
+                int s = Listpack.strStart(lp, p), l = Listpack.strLen(lp, p);
                 if (l == len && Arrays.equals(lp, s, s + l, field, 0, len)) return p;
-                p += entrySize(lp, p);
+                p += Listpack.entrySize(lp, p);
             }
-            p += entrySize(lp, p);                  // skip the value
+            p += Listpack.entrySize(lp, p);                  // skip the value
         }
         return -1;
     }
@@ -521,14 +395,14 @@ public final class Hash implements RedisValue {
         System.arraycopy(ef, 0, out, at, ef.length);
         System.arraycopy(ev, 0, out, at + ef.length, ev.length);
         out[out.length - 1] = (byte) 0xFF;
-        writeHeader(out, lpCount(lp) + 2);
+        Listpack.writeHeader(out, lpCount(lp) + 2);
         return out;
     }
 
     /** The listpack with the entry at p replaced by s (in place when the size is unchanged). */
     static byte[] lpReplace(byte[] lp, int p, byte[] s) {
         byte[] enc = Listpack.encode(s);
-        int old = entrySize(lp, p);
+        int old = Listpack.entrySize(lp, p);
         if (enc.length == old) {
             System.arraycopy(enc, 0, lp, p, old);
             return lp;
@@ -537,7 +411,7 @@ public final class Hash implements RedisValue {
         System.arraycopy(lp, 0, out, 0, p);
         System.arraycopy(enc, 0, out, p, enc.length);
         System.arraycopy(lp, p + old, out, p + enc.length, lp.length - p - old);
-        writeHeader(out, lpCount(lp));
+        Listpack.writeHeader(out, lpCount(lp));
         return out;
     }
 
@@ -547,7 +421,7 @@ public final class Hash implements RedisValue {
         byte[] out = new byte[lp.length - (to - from)];
         System.arraycopy(lp, 0, out, 0, from);
         System.arraycopy(lp, to, out, from, lp.length - to);
-        writeHeader(out, count);
+        Listpack.writeHeader(out, count);
         return out;
     }
 

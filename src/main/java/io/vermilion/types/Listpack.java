@@ -161,8 +161,26 @@ public final class Listpack {
     // ------------------------------------------------------------------ reading
 
     /** Whether the entry at p is stored as an integer. */
-    public boolean isInt(int p) {
-        int e = buf[p] & 0xff;
+    public boolean isInt(int p) { return isInt(buf, p); }
+
+    /** The integer at p (only if {@link #isInt}). */
+    public long getInt(int p) { return getInt(buf, p); }
+
+    /** Offset of a string entry's bytes (only if not {@link #isInt}). */
+    public int strStart(int p) { return strStart(buf, p); }
+
+    /** Length of a string entry (only if not {@link #isInt}). */
+    public int strLen(int p) { return strLen(buf, p); }
+
+    /** The backing array (for reading string entries in place with strStart/strLen; do not keep). */
+    public byte[] array() { return buf; }
+
+    // ------------------------------------------------------------------ listpack bytes, for
+    // values that keep a bare listpack array (types.Hash) instead of a Listpack object
+
+    /** Whether the entry at b[p] is stored as an integer. */
+    public static boolean isInt(byte[] b, int p) {
+        int e = b[p] & 0xff;
         if ((e & 0x80) == 0) return true;            // 7-bit uint
         if ((e & 0xC0) == 0x80) return false;        // 6-bit str
         if ((e & 0xE0) == 0xC0) return true;         // 13-bit int
@@ -170,9 +188,8 @@ public final class Listpack {
         return e != 0xF0;                            // 16/24/32/64-bit ints; 0xF0 is a 32-bit str
     }
 
-    /** The integer at p (only if {@link #isInt}). */
-    public long getInt(int p) {
-        byte[] b = buf;
+    /** The integer entry at b[p]. */
+    public static long getInt(byte[] b, int p) {
         int e = b[p] & 0xff;
         if ((e & 0x80) == 0) return e;
         if ((e & 0xE0) == 0xC0) {
@@ -195,24 +212,87 @@ public final class Listpack {
         }
     }
 
-    /** Offset of a string entry's bytes (only if not {@link #isInt}). */
-    public int strStart(int p) {
-        int e = buf[p] & 0xff;
+    /** Offset of the bytes of the string entry at b[p]. */
+    public static int strStart(byte[] b, int p) {
+        int e = b[p] & 0xff;
         if ((e & 0xC0) == 0x80) return p + 1;
         if ((e & 0xF0) == 0xE0) return p + 2;
         return p + 5;
     }
 
-    /** Length of a string entry (only if not {@link #isInt}). */
-    public int strLen(int p) {
-        int e = buf[p] & 0xff;
+    /** Length of the string entry at b[p]. */
+    public static int strLen(byte[] b, int p) {
+        int e = b[p] & 0xff;
         if ((e & 0xC0) == 0x80) return e & 0x3F;
-        if ((e & 0xF0) == 0xE0) return ((e & 0x0F) << 8) | (buf[p + 1] & 0xff);
-        return u32(buf, p + 1);
+        if ((e & 0xF0) == 0xE0) return ((e & 0x0F) << 8) | (b[p + 1] & 0xff);
+        return u32(b, p + 1);
     }
 
-    /** The backing array (for reading string entries in place with strStart/strLen; do not keep). */
-    public byte[] array() { return buf; }
+    /** Bytes the entry at b[p] occupies (encoding, data and backlen). */
+    public static int entrySize(byte[] b, int p) {
+        int l = encodedSize(b, p);
+        return l + backlenSize(l);
+    }
+
+    /** Writes the header of the listpack b (its length is the total size) holding count entries. */
+    public static void writeHeader(byte[] b, int count) {
+        writeHeader(b, b.length, count);
+    }
+
+    private static void writeHeader(byte[] b, int bytes, int count) {
+        b[0] = (byte) bytes;
+        b[1] = (byte) (bytes >>> 8);
+        b[2] = (byte) (bytes >>> 16);
+        b[3] = (byte) (bytes >>> 24);
+        int n = Math.min(count, NUMELE_UNKNOWN);
+        b[4] = (byte) n;
+        b[5] = (byte) (n >>> 8);
+    }
+
+    /** Size of s's entry (encoding, data, backlen), as Redis's lpEncodeGetType chooses. */
+    public static int encodedEntrySize(byte[] s) {
+        long[] v = new long[1];
+        if (s.length <= 20 && strictLong(s, v)) return intEntrySize(v[0]);
+        int enc = (s.length < 64 ? 1 : s.length < 4096 ? 2 : 5) + s.length;
+        return enc + backlenSize(enc);
+    }
+
+    /** Writes s's entry (an integer when s is a canonical one) at out[at..]; returns the offset after it. */
+    public static int writeEntry(byte[] out, int at, byte[] s) {
+        long[] v = new long[1];
+        if (s.length <= 20 && strictLong(s, v)) {
+            byte[] e = encodeInt(v[0]);
+            System.arraycopy(e, 0, out, at, e.length);
+            return at + e.length;
+        }
+        int len = s.length;
+        int hdr = len < 64 ? 1 : len < 4096 ? 2 : 5;
+        if (hdr == 1) {
+            out[at] = (byte) (0x80 | len);
+        } else if (hdr == 2) {
+            out[at] = (byte) (0xE0 | (len >>> 8));
+            out[at + 1] = (byte) len;
+        } else {
+            out[at] = (byte) 0xF0;
+            out[at + 1] = (byte) len;
+            out[at + 2] = (byte) (len >>> 8);
+            out[at + 3] = (byte) (len >>> 16);
+            out[at + 4] = (byte) (len >>> 24);
+        }
+        System.arraycopy(s, 0, out, at + hdr, len);
+        int encLen = hdr + len;
+        writeBacklen(out, at + encLen, encLen);
+        return at + encLen + backlenSize(encLen);
+    }
+
+    private static int intEntrySize(long v) {
+        if (v >= 0 && v <= 127) return 2;
+        if (v >= -4096 && v <= 4095) return 3;
+        if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) return 4;
+        if (v >= -(1 << 23) && v < (1 << 23)) return 5;
+        if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) return 6;
+        return 10;
+    }
 
     /** The entry at p as bytes (integers as their decimal text). */
     public byte[] get(int p) {
@@ -259,10 +339,7 @@ public final class Listpack {
     }
 
     /** Bytes the entry at p occupies (encoding, data and backlen). */
-    public int entrySize(int p) {
-        int l = encodedSize(buf, p);
-        return l + backlenSize(l);
-    }
+    public int entrySize(int p) { return entrySize(buf, p); }
 
     // ------------------------------------------------------------------ writing
 
@@ -345,41 +422,14 @@ public final class Listpack {
         buf = Arrays.copyOf(buf, cap);
     }
 
-    private void writeHeader() {
-        buf[0] = (byte) bytes;
-        buf[1] = (byte) (bytes >>> 8);
-        buf[2] = (byte) (bytes >>> 16);
-        buf[3] = (byte) (bytes >>> 24);
-        int n = Math.min(count, NUMELE_UNKNOWN);
-        buf[4] = (byte) n;
-        buf[5] = (byte) (n >>> 8);
-    }
+    private void writeHeader() { writeHeader(buf, bytes, count); }
 
     // ------------------------------------------------------------------ encoding
 
     /** The full entry (encoding, data, backlen) for s, an integer when s is a canonical one. */
     static byte[] encode(byte[] s) {
-        long[] v = new long[1];
-        if (s.length <= 20 && strictLong(s, v)) return encodeInt(v[0]);
-        int len = s.length;
-        int hdr = len < 64 ? 1 : len < 4096 ? 2 : 5;
-        int encLen = hdr + len;
-        int bl = backlenSize(encLen);
-        byte[] e = new byte[encLen + bl];
-        if (hdr == 1) {
-            e[0] = (byte) (0x80 | len);
-        } else if (hdr == 2) {
-            e[0] = (byte) (0xE0 | (len >>> 8));
-            e[1] = (byte) len;
-        } else {
-            e[0] = (byte) 0xF0;
-            e[1] = (byte) len;
-            e[2] = (byte) (len >>> 8);
-            e[3] = (byte) (len >>> 16);
-            e[4] = (byte) (len >>> 24);
-        }
-        System.arraycopy(s, 0, e, hdr, len);
-        writeBacklen(e, encLen, encLen);
+        byte[] e = new byte[encodedEntrySize(s)];
+        writeEntry(e, 0, s);
         return e;
     }
 
