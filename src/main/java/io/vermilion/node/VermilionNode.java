@@ -54,6 +54,7 @@ public final class VermilionNode implements AutoCloseable {
         this.persistence = new Persistence(server);
         this.replication = new io.vermilion.replication.Replication(server);
         registerCommands(server.commands());
+        io.vermilion.pubsub.PubSub pubsub = io.vermilion.pubsub.PubSub.install(server);
         // The shared RDB codecs load sets with this node's intset threshold (see SetCodec).
         io.vermilion.persistence.rdb.SetCodec.maxIntsetEntries(config.getLong("set-max-intset-entries"));
         config.addListener("set-max-intset-entries",
@@ -69,6 +70,9 @@ public final class VermilionNode implements AutoCloseable {
         if (server.clusterEnabled()) {
             cluster = new ClusterState(server);
             server.router(new ClusterRouter(cluster));
+            pubsub.cluster(cluster::propagatePublish, server.keyspace()::slotOf);
+            cluster.publishListener(pubsub::publishLocal);
+            cluster.shardSlotListener(pubsub::slotRemoved);
         } else {
             cluster = null;
         }
@@ -98,6 +102,7 @@ public final class VermilionNode implements AutoCloseable {
         MigrateCommands.register(t);
         ClusterCommands.register(t);
         io.vermilion.replication.ReplicationCommands.register(t);
+        io.vermilion.commands.PubSubCommands.register(t);
     }
 
     /**

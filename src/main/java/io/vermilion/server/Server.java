@@ -54,6 +54,11 @@ public final class Server {
         String refuse(Client c, CommandSpec spec, boolean write);
     }
 
+    /** Receives keyspace notifications (the Pub/Sub family publishes them). */
+    public interface KeyspaceEvents {
+        void notify(int type, String event, byte[] key, int db);
+    }
+
     /** Hears every write command that changed the dataset (AOF, replication). */
     public interface Propagator {
         void propagate(int db, byte[][] argv);
@@ -127,6 +132,11 @@ public final class Server {
     private ReplicationHook replication;
     private List<Object[]> propagationGroup; // during EXEC: writes collected to wrap in MULTI/EXEC
     private long errorMark;                  // errorReplies when the innermost call started/ended
+    private Client current;                  // the client whose command call() is running
+    private final Map<Class<?>, Object> parts = new java.util.HashMap<>();
+    private final List<java.util.function.Consumer<Client>> closeListeners = new ArrayList<>();
+    private int notifyMask;                  // notify-keyspace-events classes (0: off)
+    private KeyspaceEvents keyspaceEvents;
 
     public Server(Config config, Keyspace keyspace) {
         this.config = config;
@@ -304,7 +314,35 @@ public final class Server {
         return c;
     }
 
+    /**
+     * A family's per-node state that commands reach through the server without the server
+     * knowing its type (e.g. {@code io.vermilion.pubsub.PubSub}).
+     */
+    public <T> void part(Class<T> type, T value) { parts.put(type, value); }
+    public <T> T part(Class<T> type) { return type.cast(parts.get(type)); }
+
+    /** Runs when a connection goes away (disconnect, CLIENT KILL), after its transaction and blocking state. */
+    public void addCloseListener(java.util.function.Consumer<Client> l) { closeListeners.add(l); }
+
+    /** The client whose command is running (null between commands). */
+    public Client currentClient() { return current; }
+
+    /** Installs the keyspace-notification sink and the classes it wants (notify-keyspace-events). */
+    public void keyspaceEvents(KeyspaceEvents sink, int mask) {
+        keyspaceEvents = sink;
+        notifyMask = sink == null ? 0 : mask;
+    }
+
+    /**
+     * A keyspace event (Redis's notifyKeyspaceEvent): {@code type} is its class bit
+     * ({@code io.vermilion.pubsub.Events}), {@code event} its name. One int test when off.
+     */
+    public void notify(int type, String event, byte[] key, int db) {
+        if ((notifyMask & type) != 0) keyspaceEvents.notify(type, event, key, db);
+    }
+
     public void removeClient(Client c) {
+        for (int i = 0; i < closeListeners.size(); i++) closeListeners.get(i).accept(c);
         if (c.blocked) blocking.clientGone(c);
         if (c.tx != null) c.tx.discard(c);
         clients.remove(c.id);
@@ -404,6 +442,11 @@ public final class Server {
                 return true;
             }
         }
+        if (c.pubsub && c.reply.proto() == 2 && !allowedWhileSubscribed(spec)) {
+            reject(c, spec, "ERR Can't execute '" + spec.fullName + "': only (P|S)SUBSCRIBE / "
+                    + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return true;
+        }
         if ((mustPause(spec) || pausedExec(c, spec)) && !c.isInternal()) return false;
         if (tx != null && !controlsTransaction(spec)) {
             tx.queue(c, spec, argv);
@@ -419,6 +462,15 @@ public final class Server {
     private static boolean controlsTransaction(CommandSpec spec) {
         return switch (spec.name) {
             case "exec", "discard", "multi", "watch", "quit", "reset" -> true;
+            default -> false;
+        };
+    }
+
+    /** What a RESP2 connection in pub/sub mode may run (Redis's processCommand). */
+    private static boolean allowedWhileSubscribed(CommandSpec spec) {
+        return switch (spec.name) {
+            case "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe",
+                 "punsubscribe", "quit", "reset" -> spec.parent == null;
             default -> false;
         };
     }
@@ -490,7 +542,13 @@ public final class Server {
         c.propagateAs = null;
         c.runningSpec = spec;
         c.runningArgv = argv;
-        spec.handler.execute(c, argv);
+        Client prevCurrent = current;
+        current = c;
+        try {
+            spec.handler.execute(c, argv);
+        } finally {
+            current = prevCurrent;
+        }
         byte[][] propagated = c.propagateAs != null ? c.propagateAs : argv;
         c.propagateAs = null;
         long usec = (System.nanoTime() - t0) / 1000;
@@ -532,7 +590,13 @@ public final class Server {
         c.propagateAs = null;
         c.runningSpec = spec;
         c.runningArgv = argv;
-        spec.handler.execute(c, argv);
+        Client prevCurrent = current;
+        current = c;
+        try {
+            spec.handler.execute(c, argv);
+        } finally {
+            current = prevCurrent;
+        }
         byte[][] propagated = c.propagateAs != null ? c.propagateAs : argv;
         c.propagateAs = null;
         spec.usec += (System.nanoTime() - t0) / 1000;
