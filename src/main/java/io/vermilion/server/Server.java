@@ -81,6 +81,7 @@ public final class Server {
     private long nextClientId = 1;
     private EventLoop loop;
     private Router router;
+    private AccessControl access;    // ACL (io.vermilion.acl.Acl); null = everything allowed
     private final List<Propagator> propagators = new ArrayList<>();
     private ShutdownAction shutdownAction;
     private boolean loading;
@@ -174,6 +175,9 @@ public final class Server {
     public void loop(EventLoop l) { loop = l; }
     public Router router() { return router; }
     public void router(Router r) { router = r; }
+    /** The ACL checks (see {@link AccessControl}); null when none are installed. */
+    public AccessControl access() { return access; }
+    public void access(AccessControl a) { access = a; }
     public void addPropagator(Propagator p) { propagators.add(p); }
     public void removePropagator(Propagator p) { propagators.remove(p); }
     public void replyBarrier(ReplyBarrier b) { barrier = b; }
@@ -230,6 +234,8 @@ public final class Server {
     public io.vermilion.util.Log log() { return log; }
     public boolean clusterEnabled() { return config.getBool("cluster-enabled"); }
     public boolean authRequired() { return authRequired; }
+    /** Set by the ACL: the default user has a password or is disabled, so new clients must AUTH. */
+    public void authRequired(boolean r) { authRequired = r; }
     /** Whether this node replicates from a master (HELLO role, INFO role); set by replication. */
     public boolean isReplica() { return replica; }
     public void replica(boolean r) { replica = r; }
@@ -371,6 +377,13 @@ public final class Server {
         if (tx != null && spec.has(CommandSpec.Flag.NO_MULTI)) {
             reject(c, spec, "ERR Command not allowed inside a transaction");
             return true;
+        }
+        if (access != null && !c.isInternal()) {
+            String denied = access.check(c, spec, argv);
+            if (denied != null) {
+                reject(c, spec, denied);
+                return true;
+            }
         }
         if (router != null && router.redirect(c, spec, argv)) {
             // A redirected command dooms the transaction; a redirected EXEC ends it (Redis).
