@@ -65,6 +65,7 @@ public final class Acl implements AccessControl {
     private final LinkedList<LogEntry> log = new LinkedList<>();
     private long logMaxLen;
     private boolean pubsubDefaultAll;
+    private boolean protectedMode;
 
     public Acl(Server server) {
         this.server = server;
@@ -74,6 +75,8 @@ public final class Acl implements AccessControl {
         var config = server.config();
         pubsubDefaultAll = config.get("acl-pubsub-default").equals("allchannels");
         config.addListener("acl-pubsub-default", v -> pubsubDefaultAll = v.equals("allchannels"));
+        protectedMode = config.getBool("protected-mode");
+        config.addListener("protected-mode", v -> protectedMode = v.equals("yes"));
         logMaxLen = config.getLong("acllog-max-len");
         config.addListener("acllog-max-len", v -> {
             logMaxLen = Long.parseLong(v);
@@ -631,6 +634,34 @@ public final class Acl implements AccessControl {
             case DENIED_KEY, DENIED_CHANNEL -> pos < argv.length ? str(argv[pos]) : "";
             default -> "";
         };
+    }
+
+    static final String PROTECTED_MODE = "DENIED Redis is running in protected mode because protected mode is enabled "
+            + "and no password is set for the default user. In this mode connections are only accepted from the "
+            + "loopback interface. If you want to connect from external computers to Redis you may adopt one of the "
+            + "following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' "
+            + "from the loopback interface by connecting to Redis from the same host the server is running, however "
+            + "MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this "
+            + "change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis "
+            + "configuration file, and setting the protected mode option to 'no', and then restarting the server. "
+            + "3) If you started the server manually just for testing, restart it with the '--protected-mode no' "
+            + "option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of "
+            + "the above things in order for the server to start accepting connections from the outside.";
+
+    /**
+     * Redis 7.0's clientAcceptHandler: with protected-mode yes and a nopass default user, only
+     * 127.0.0.1 and ::1 (and unix sockets) may connect. 7.0 no longer looks at bind here.
+     */
+    @Override
+    public String refuseConnection(java.net.SocketAddress remote) {
+        if (!protectedMode || !defaultUser.nopass) return null;
+        if (!(remote instanceof java.net.InetSocketAddress in) || in.getAddress() == null) return null;
+        java.net.InetAddress a = in.getAddress();
+        byte[] raw = a.getAddress();
+        boolean local = a instanceof java.net.Inet4Address
+                ? raw[0] == 127 && raw[1] == 0 && raw[2] == 0 && raw[3] == 1
+                : a.isLoopbackAddress();
+        return local ? null : PROTECTED_MODE;
     }
 
     // ================================================================== ACL LOG

@@ -27,7 +27,7 @@ public final class AclCommands {
 
     public static void register(CommandTable t) {
         t.add(cmd("acl", -2)
-                .doc("server", "6.0.0", "A container for Access List Control commands", "Depends on subcommand.")
+                .doc("server", "6.0.0", "A container for Access List Control commands ", "Depends on subcommand.")
                 .sub(cmd("cat", -2).flags(NOSCRIPT, LOADING, STALE)
                         .doc("server", "6.0.0", "List the ACL categories or the commands inside a category",
                                 "O(1) since the categories and commands are a fixed set.")

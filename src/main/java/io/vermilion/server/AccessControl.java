@@ -43,4 +43,10 @@ public interface AccessControl {
      * command (Redis's ACLUserCheckCmdWithUnrestrictedKeyAccess): SORT BY/GET patterns use it.
      */
     boolean fullKeyAccess(Client c, CommandSpec spec, byte[][] argv, boolean write);
+
+    /**
+     * Protected mode, checked when a connection is accepted: the error line (without CRLF) to
+     * send before closing it, or null to accept it.
+     */
+    String refuseConnection(java.net.SocketAddress remote);
 }
