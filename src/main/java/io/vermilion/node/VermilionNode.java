@@ -76,11 +76,14 @@ public final class VermilionNode implements AutoCloseable {
         } else {
             cluster = null;
         }
+        // ACL users, requirepass, rename-command and the aclfile (see docs/security.md).
+        io.vermilion.acl.SecurityConfig.apply(server, new io.vermilion.acl.Acl(server));
     }
 
     /** Every command family, in one list: adding a family is one line here. */
     static void registerCommands(CommandTable t) {
         ConnectionCommands.register(t);
+        io.vermilion.commands.AclCommands.register(t);
         ClientCommands.register(t);
         TransactionCommands.register(t);
         StringCommands.register(t);

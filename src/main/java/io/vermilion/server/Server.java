@@ -97,6 +97,7 @@ public final class Server {
     private long nextClientId = 1;
     private EventLoop loop;
     private Router router;
+    private AccessControl access;    // ACL (io.vermilion.acl.Acl); null = everything allowed
     private final List<Propagator> propagators = new ArrayList<>();
     private ShutdownAction shutdownAction;
     private boolean loading;
@@ -195,6 +196,9 @@ public final class Server {
     public void loop(EventLoop l) { loop = l; }
     public Router router() { return router; }
     public void router(Router r) { router = r; }
+    /** The ACL checks (see {@link AccessControl}); null when none are installed. */
+    public AccessControl access() { return access; }
+    public void access(AccessControl a) { access = a; }
     public void addPropagator(Propagator p) { propagators.add(p); }
     public void removePropagator(Propagator p) { propagators.remove(p); }
     public void replyBarrier(ReplyBarrier b) { barrier = b; }
@@ -256,6 +260,8 @@ public final class Server {
     /** The replication installed on this node (an io.vermilion.replication.Replication), or null. */
     public ReplicationHook replication() { return replication; }
     public void replication(ReplicationHook r) { replication = r; }
+    /** Set by the ACL: the default user has a password or is disabled, so new clients must AUTH. */
+    public void authRequired(boolean r) { authRequired = r; }
     public String replId() { return replId; }
     public long startupMemory() { return startupMemory; }
     public String multiplexingApi() { return multiplexingApi; }
@@ -422,6 +428,13 @@ public final class Server {
         if (tx != null && spec.has(CommandSpec.Flag.NO_MULTI)) {
             reject(c, spec, "ERR Command not allowed inside a transaction");
             return true;
+        }
+        if (access != null && !c.isInternal() && !c.isMaster()) {
+            String denied = access.check(c, spec, argv);
+            if (denied != null) {
+                reject(c, spec, denied);
+                return true;
+            }
         }
         // The master's stream is never redirected (Redis: the master client is exempt).
         if (router != null && !c.isMaster() && router.redirect(c, spec, argv)) {
