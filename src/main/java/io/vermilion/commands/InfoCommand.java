@@ -167,8 +167,8 @@ public final class InfoCommand {
     private static void memory(Server srv, Map<String, String> f) {
         Runtime rt = Runtime.getRuntime();
         // used_memory is the incremental estimate maxmemory compares with (docs/memory.md); the
-        // allocator_* fields show the JVM heap as it is.
-        srv.maxMemory().refreshClients();
+        // allocator_* fields show the JVM heap as it is. The client-buffer share is the one the
+        // cron measured last, the figure eviction compared with before this command.
         long used = srv.maxMemory().usedMemory();
         long heapUsed = rt.totalMemory() - rt.freeMemory();
         long committed = rt.totalMemory();

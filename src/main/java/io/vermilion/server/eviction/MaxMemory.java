@@ -33,6 +33,7 @@ public final class MaxMemory {
     private final long startup;
     private long clientsBytes;      // buffers of normal and pubsub clients (counted)
     private long notCounted;        // buffers of replicas (mem_not_counted_for_evict)
+    private long clientsMeasuredNs; // when clientsBytes was computed
     private boolean procScheduled;  // the eviction continues from the loop (Redis's evictionTimeProc)
     private long exceededSinceNs;   // when used memory first exceeded maxmemory, 0 when under
     private long exceededTotalUs;   // total_eviction_exceeded_time
@@ -95,6 +96,7 @@ public final class MaxMemory {
         }
         clientsBytes = counted;
         notCounted = replicas;
+        clientsMeasuredNs = System.nanoTime();
     }
 
     /**
@@ -138,6 +140,12 @@ public final class MaxMemory {
         // isSafeToPerformEvictions: not while loading, paused, or on a replica ignoring maxmemory.
         if (server.loading() || server.paused() || (server.isReplica() && ignoreOnReplica)) return Result.OK;
         long used = usedForEviction();
+        if (used > maxmemory && System.nanoTime() - clientsMeasuredNs > 1_000_000) {
+            // About to evict: the client-buffer share must be current, not the cron's last figure
+            // (a pipeline's buffers may be gone by now). O(clients), paid only when over the limit.
+            refreshClients();
+            used = usedForEviction();
+        }
         if (used <= maxmemory) {
             if (exceededSinceNs != 0) {
                 exceededTotalUs += currentExceededUs();
