@@ -157,8 +157,8 @@ public final class InfoCommand {
         f.put("connected_clients", Integer.toString(srv.clients().size()));
         f.put("cluster_connections", "0");
         f.put("maxclients", srv.config().get("maxclients"));
-        f.put("client_recent_max_input_buffer", Integer.toString(maxIn));
-        f.put("client_recent_max_output_buffer", Integer.toString(maxOut));
+        f.put("client_recent_max_input_buffer", Long.toString(Math.max(maxIn, srv.clientLimits().recentMaxInput())));
+        f.put("client_recent_max_output_buffer", Long.toString(Math.max(maxOut, srv.clientLimits().recentMaxOutput())));
         f.put("blocked_clients", Integer.toString(blocked));
         f.put("tracking_clients", "0");
         f.put("clients_in_timeout_table", Integer.toString(srv.blocking().clientsWithTimeout()));
@@ -166,16 +166,17 @@ public final class InfoCommand {
 
     private static void memory(Server srv, Map<String, String> f) {
         Runtime rt = Runtime.getRuntime();
-        long used = rt.totalMemory() - rt.freeMemory();
+        // used_memory is the incremental estimate maxmemory compares with (docs/memory.md); the
+        // allocator_* fields show the JVM heap as it is. The client-buffer share is the one the
+        // cron measured last, the figure eviction compared with before this command.
+        long used = srv.maxMemory().usedMemory();
+        long heapUsed = rt.totalMemory() - rt.freeMemory();
         long committed = rt.totalMemory();
         long rss = rssBytes();
         if (rss <= 0) rss = committed;
         long peak = srv.notePeakMemory(used);
-        long startup = srv.startupMemory();
-        long overhead = startup;
-        for (Client o : srv.clients().values()) {
-            overhead += o.queryBufferBytes() + o.queryBufferFree() + o.argvMem() + o.pendingOutputBytes();
-        }
+        long startup = srv.maxMemory().startupBytes();
+        long overhead = startup + srv.maxMemory().clientsBytes() + srv.maxMemory().notCountedForEvict();
         overhead = Math.min(overhead, used);
         long dataset = used - overhead;
         long netUsed = Math.max(1, used - startup);
@@ -192,7 +193,7 @@ public final class InfoCommand {
         f.put("used_memory_startup", Long.toString(startup));
         f.put("used_memory_dataset", Long.toString(dataset));
         f.put("used_memory_dataset_perc", String.format(Locale.ROOT, "%.2f%%", Math.max(0, dataset) * 100.0 / netUsed));
-        f.put("allocator_allocated", Long.toString(used));
+        f.put("allocator_allocated", Long.toString(heapUsed));
         f.put("allocator_active", Long.toString(committed));
         f.put("allocator_resident", Long.toString(rss));
         f.put("total_system_memory", Long.toString(total));
@@ -214,21 +215,19 @@ public final class InfoCommand {
         f.put("maxmemory", Long.toString(maxmemory));
         f.put("maxmemory_human", human(maxmemory));
         f.put("maxmemory_policy", srv.config().get("maxmemory-policy"));
-        f.put("allocator_frag_ratio", ratio(committed, used));
-        f.put("allocator_frag_bytes", Long.toString(committed - used));
+        f.put("allocator_frag_ratio", ratio(committed, heapUsed));
+        f.put("allocator_frag_bytes", Long.toString(committed - heapUsed));
         f.put("allocator_rss_ratio", ratio(rss, committed));
         f.put("allocator_rss_bytes", Long.toString(rss - committed));
         f.put("rss_overhead_ratio", ratio(rss, committed));
         f.put("rss_overhead_bytes", Long.toString(rss - committed));
         f.put("mem_fragmentation_ratio", ratio(rss, used));
         f.put("mem_fragmentation_bytes", Long.toString(rss - used));
-        f.put("mem_not_counted_for_evict", "0");
+        f.put("mem_not_counted_for_evict", Long.toString(srv.maxMemory().notCountedForEvict()));
         f.put("mem_replication_backlog", "0");
         f.put("mem_total_replication_buffers", "0");
-        f.put("mem_clients_slaves", "0");
-        long clientMem = 0;
-        for (Client o : srv.clients().values()) clientMem += o.queryBufferBytes() + o.queryBufferFree() + o.pendingOutputBytes();
-        f.put("mem_clients_normal", Long.toString(clientMem));
+        f.put("mem_clients_slaves", Long.toString(srv.maxMemory().notCountedForEvict()));
+        f.put("mem_clients_normal", Long.toString(srv.maxMemory().clientsBytes()));
         f.put("mem_cluster_links", "0");
         f.put("mem_aof_buffer", "0");
         f.put("mem_allocator", "jvm-" + Runtime.version().feature());
@@ -267,8 +266,8 @@ public final class InfoCommand {
         f.put("expire_cycle_cpu_milliseconds", "0");
         f.put("evicted_keys", Long.toString(st.evictedKeys));
         f.put("evicted_clients", Long.toString(st.evictedClients));
-        f.put("total_eviction_exceeded_time", "0");
-        f.put("current_eviction_exceeded_time", "0");
+        f.put("total_eviction_exceeded_time", Long.toString(srv.maxMemory().totalExceededUs() / 1000));
+        f.put("current_eviction_exceeded_time", Long.toString(srv.maxMemory().currentExceededUs() / 1000));
         f.put("keyspace_hits", Long.toString(ks.keyspaceHits));
         f.put("keyspace_misses", Long.toString(ks.keyspaceMisses));
         f.put("pubsub_channels", "0");

@@ -57,6 +57,7 @@ public final class Db {
         }
         d.lru[i] = keyspace.touched(d.lru[i]);
         Object v = d.vals[i];
+        if (!(v instanceof byte[])) keyspace.mayChange(this, d.keys[i]);
         if (keyspace.snapshotting && !(v instanceof byte[])) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         return v;
     }
@@ -72,6 +73,7 @@ public final class Db {
             return null;
         }
         Object v = d.vals[i];
+        if (!(v instanceof byte[])) keyspace.mayChange(this, d.keys[i]);
         // A mutable value (Sds) may be changed in place by the caller: a snapshot keeps a copy first.
         if (keyspace.snapshotting && !(v instanceof byte[])) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         return v;
@@ -139,7 +141,7 @@ public final class Db {
         int slot = keyspace.slotOf(key);
         if (keyspace.snapshotting) keyspace.beforeWrite(this, slot, key);
         Dict d = slots[slot];
-        if (d == null) slots[slot] = d = new Dict();
+        if (d == null) slots[slot] = d = new Dict(keyspace.mem);
         int i = d.find(key);
         if (i >= 0) {
             if (d.expires != null && isExpired(d.expires[i])) {
@@ -147,7 +149,7 @@ public final class Db {
                 expireAt(d, i);
                 return put(key, val, keepTtl);
             }
-            d.vals[i] = val;
+            d.setValue(i, val);
             if (watched != null) touched(key);
             // A new value is a new object to Redis (fresh LRU time), except that under LFU the
             // frequency counter is carried over from the value it replaces (dbSetValue).
@@ -220,7 +222,7 @@ public final class Db {
         int slot = keyspace.slotOf(key);
         if (keyspace.snapshotting) keyspace.beforeWrite(this, slot, key);
         Dict d = slots[slot];
-        if (d == null) slots[slot] = d = new Dict();
+        if (d == null) slots[slot] = d = new Dict(keyspace.mem);
         int i = d.insert(key, val, stamp);
         size++;
         if (when != NO_EXPIRE) {
@@ -237,7 +239,7 @@ public final class Db {
         int i = d.find(key);
         if (i < 0) return false;
         if (keyspace.snapshotting) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
-        d.vals[i] = val;
+        d.setValue(i, val);
         if (watched != null) touched(key);
         return true;
     }
@@ -253,7 +255,7 @@ public final class Db {
         int i = d.find(key);
         if (i < 0) return false;
         if (keyspace.snapshotting) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
-        d.vals[i] = val;
+        d.setValue(i, val);
         return true;
     }
 
@@ -279,10 +281,54 @@ public final class Db {
         if (d.expires != null && d.expires[i] != NO_EXPIRE) expiring--;
         d.removeAt(i);
         size--;
-        if (d.size == 0) slots[slot] = null;
+        if (d.size == 0) {
+            slots[slot] = null;
+            d.detach();
+        }
+    }
+
+    /** Measures key's value again after it may have changed in place (memory accounting). */
+    void remeasure(byte[] key) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null) return;
+        int i = d.find(key);
+        if (i >= 0) d.remeasure(i);
+    }
+
+    /** Estimated heap bytes of key's entry (MEMORY USAGE), or -1 if absent. */
+    public long memoryUsage(byte[] key) {
+        Dict d = slots[keyspace.slotOf(key)];
+        if (d == null) return -1;
+        int i = d.find(key);
+        if (i < 0 || (d.expires != null && isExpired(d.expires[i]))) return -1;
+        return d.remeasure(i) + Dict.SLOT_BYTES;
     }
 
     // ---------------------------------------------------------------- expiry
+
+    /** As {@link #getExpire} without deleting an expired key (eviction's ghost check). */
+    long getExpireRaw(byte[] key) {
+        Dict d = slots[HashSlot.of(key)];
+        if (d == null) return -2;
+        int i = d.find(key);
+        return i < 0 ? -2 : d.expireAt(i);
+    }
+
+    /**
+     * Deletes key for maxmemory eviction (Redis's dbSyncDelete from performEvictions), whether
+     * or not its time has passed; signals WATCH. Returns the estimated bytes freed, or -1 if absent.
+     */
+    public long evict(byte[] key) {
+        int slot = HashSlot.of(key);
+        Dict d = slots[slot];
+        if (d == null) return -1;
+        int i = d.find(key);
+        if (i < 0) return -1;
+        long before = keyspace.mem.bytes;
+        removeAt(slot, d, i);
+        if (watched != null) touched(key);
+        return before - keyspace.mem.bytes;
+    }
 
     /** Absolute expiry in unix ms, {@link #NO_EXPIRE}, or -2 if the key does not exist. */
     public long getExpire(byte[] key) {
@@ -496,6 +542,9 @@ public final class Db {
                 if (d.expires != null && d.expires[i] != NO_EXPIRE) e++;
             }
             check(n > 0, "empty table kept for slot " + slot);
+            long bytes = Dict.TABLE_BYTES + (long) d.capacity() * Dict.SLOT_BYTES + (d.expires != null ? 8L * d.capacity() : 0);
+            for (int i = 0; i < d.capacity(); i++) bytes += d.mem[i];
+            check(bytes == d.bytes, "slot " + slot + " accounts " + d.bytes + " bytes, holds " + bytes);
             check(n == d.size, "slot " + slot + " counts " + d.size + " keys, holds " + n);
             check(e == d.expiring, "slot " + slot + " counts " + d.expiring + " TTLs, holds " + e);
             check(d.size * 4 <= d.capacity() * 3, "slot " + slot + " over its load factor");
@@ -548,6 +597,7 @@ public final class Db {
         if (keyspace.snapshotting) keyspace.beforeFlush(this, -1);
         if (watched != null) touchAllExisting(null);
         long n = size;
+        for (Dict d : slots) if (d != null) d.detach();
         slots = new Dict[HashSlot.SLOTS];
         size = 0;
         expiring = 0;
@@ -565,6 +615,7 @@ public final class Db {
             for (byte[] k : d.keys) if (k != null) touched(k);
         }
         slots[slot] = null;
+        d.detach();
         size -= d.size;
         expiring -= d.expiring;
         return d.size;

@@ -29,15 +29,62 @@ final class Dict {
     long[] expires;     // null until the first TTL in this slot; NO_EXPIRE for keys without TTL
     int size;
     int expiring;       // keys with a TTL
+    // Memory accounting (docs/memory.md): the estimated heap bytes of each entry (key, value and
+    // its share of the entry arrays) and of this whole table, kept in step with every change;
+    // every change is also added to the keyspace-wide counter.
+    int[] mem;
+    long bytes;
+    final MemCounter counter;
 
-    Dict() {
+    /** Heap bytes of one slot of the parallel arrays (key ref, value ref, lru int, mem int). */
+    static final int SLOT_BYTES = 16;
+    /** Heap bytes of the Dict object and its array headers. */
+    static final int TABLE_BYTES = 40 + 4 * 16;
+    /** Heap bytes of an entry beyond its key, value and slot (expiry long when TTLs exist). */
+    static final int ENTRY_BYTES = 8;
+
+    Dict(MemCounter counter) {
+        this.counter = counter;
         alloc(MIN_CAPACITY);
+        add(TABLE_BYTES);
     }
 
     private void alloc(int cap) {
         keys = new byte[cap][];
         vals = new Object[cap];
         lru = new int[cap];
+        mem = new int[cap];
+        add((long) cap * SLOT_BYTES);
+    }
+
+    private void add(long delta) {
+        bytes += delta;
+        counter.bytes += delta;
+    }
+
+    /** Estimated heap bytes of an entry holding key and val. */
+    static int entryBytes(byte[] key, Object val) {
+        long b = ENTRY_BYTES + io.vermilion.types.MemoryUsage.array(key.length) + io.vermilion.types.MemoryUsage.of(val);
+        return (int) Math.min(Integer.MAX_VALUE, b);
+    }
+
+    /** Stores a new value at idx, accounting for the change in size. */
+    void setValue(int idx, Object val) {
+        vals[idx] = val;
+        remeasure(idx);
+    }
+
+    /** Measures the value at idx again (it may have been changed in place); returns the new size. */
+    int remeasure(int idx) {
+        int n = entryBytes(keys[idx], vals[idx]);
+        add(n - mem[idx]);
+        mem[idx] = n;
+        return n;
+    }
+
+    /** Takes this table's bytes out of the keyspace-wide counter (the table left the keyspace). */
+    void detach() {
+        counter.bytes -= bytes;
     }
 
     static int hash(byte[] k) {
@@ -82,6 +129,8 @@ final class Dict {
         keys[i] = key;
         vals[i] = val;
         lru[i] = clock;
+        mem[i] = entryBytes(key, val);
+        add(mem[i]);
         if (expires != null) expires[i] = NO_EXPIRE;
         size++;
         return i;
@@ -95,6 +144,7 @@ final class Dict {
         if (expires == null) {
             if (when == NO_EXPIRE) return;
             expires = new long[keys.length];
+            add(8L * keys.length);
             Arrays.fill(expires, NO_EXPIRE);
         }
         long old = expires[idx];
@@ -106,6 +156,7 @@ final class Dict {
     /** Removes the entry at idx, shifting back the entries of its probe run. */
     void removeAt(int idx) {
         if (expires != null && expires[idx] != NO_EXPIRE) expiring--;
+        add(-mem[idx]);
         int mask = keys.length - 1;
         int hole = idx;
         int i = idx;
@@ -120,6 +171,7 @@ final class Dict {
                 keys[hole] = k;
                 vals[hole] = vals[i];
                 lru[hole] = lru[i];
+                mem[hole] = mem[i];
                 if (expires != null) expires[hole] = expires[i];
                 hole = i;
             }
@@ -127,6 +179,7 @@ final class Dict {
         keys[hole] = null;
         vals[hole] = null;
         lru[hole] = 0;
+        mem[hole] = 0;
         if (expires != null) expires[hole] = NO_EXPIRE;
         size--;
         if (keys.length > MIN_CAPACITY && size * 8 < keys.length) resize(keys.length / 2);
@@ -137,11 +190,14 @@ final class Dict {
         byte[][] ok = keys;
         Object[] ov = vals;
         int[] ol = lru;
+        int[] om = mem;
         long[] oe = expires;
+        add(-(long) ok.length * SLOT_BYTES - (oe != null ? 8L * ok.length : 0));
         alloc(cap);
         if (oe != null && expiring > 0) {
             expires = new long[cap];
             Arrays.fill(expires, NO_EXPIRE);
+            add(8L * cap);
         } else {
             expires = null;
         }
@@ -154,6 +210,7 @@ final class Dict {
             keys[i] = k;
             vals[i] = ov[j];
             lru[i] = ol[j];
+            mem[i] = om[j];
             if (expires != null) expires[i] = oe[j];
         }
     }

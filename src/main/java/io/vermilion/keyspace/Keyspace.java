@@ -40,6 +40,13 @@ public final class Keyspace {
     private final java.util.List<Snapshot> snapshots = new java.util.ArrayList<>();
     boolean snapshotting;
     private boolean lfu;
+    // Memory accounting (docs/memory.md): estimated heap bytes of every table, and the values
+    // handed out by lookups since the last count, which a command may have changed in place.
+    final MemCounter mem = new MemCounter();
+    private final Eviction eviction = new Eviction(this);
+    private Db[] changedDb = new Db[64];
+    private byte[][] changedKey = new byte[64][];
+    private int changed;
     private int lfuLogFactor = 10;
     private int lfuDecayTime = 1;
 
@@ -179,6 +186,41 @@ public final class Keyspace {
     void beforeFlush(Db db, int slot) {
         for (int i = 0; i < snapshots.size(); i++) snapshots.get(i).beforeFlush(db, slot);
     }
+
+    void mayChange(Db db, byte[] key) {
+        if (changed == changedKey.length) {
+            if (changed >= 4096) { remeasureChanged(); }
+            else {
+                changedDb = java.util.Arrays.copyOf(changedDb, changed * 2);
+                changedKey = java.util.Arrays.copyOf(changedKey, changed * 2);
+            }
+        }
+        changedDb[changed] = db;
+        changedKey[changed++] = key;
+    }
+
+    private void remeasureChanged() {
+        int n = changed;
+        changed = 0;
+        for (int i = 0; i < n; i++) {
+            changedDb[i].remeasure(changedKey[i]);
+            changedDb[i] = null;
+            changedKey[i] = null;
+        }
+    }
+
+    /**
+     * Estimated heap bytes of the dataset: keys, values, and the tables holding them. Kept
+     * incrementally; values handed out since the last call are measured again first, so the
+     * figure includes what the last command changed in place. O(changed values).
+     */
+    public long datasetBytes() {
+        if (changed > 0) remeasureChanged();
+        return mem.bytes;
+    }
+
+    /** The eviction pool and key sampler of maxmemory (see {@link Eviction}). */
+    public Eviction eviction() { return eviction; }
 
     public long totalKeys() {
         long n = 0;

@@ -236,7 +236,8 @@ public final class VermilionNode implements AutoCloseable {
             if (nowMs - lastMetricsSampleMs >= 100) {
                 // INFO's instantaneous_* figures are sampled every 100 ms, whatever hz is.
                 server.metrics().sample(server.stats(), nowMs);
-                server.notePeakMemory(Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+                server.maxMemory().refreshClients();
+                server.notePeakMemory(server.maxMemory().usedMemory());
                 lastMetricsSampleMs = nowMs;
             }
             long deadline = System.nanoTime() + 2_500_000; // at most 25% of a 10 Hz tick
@@ -248,13 +249,17 @@ public final class VermilionNode implements AutoCloseable {
                 // keep going while many keys are expiring
             }
             if (!loading) persistence.cron();
+            server.clientLimits().cron(); // output buffer soft limits, INFO peaks (docs/limits.md)
             long timeout = config.getLong("timeout");
             if (timeout > 0) {
                 long now = System.currentTimeMillis();
                 for (io.vermilion.server.Client c : List.copyOf(server.clients().values())) {
                     // Monitors, subscribers and blocked clients wait legitimately: never timed out.
                     if (c.isMonitor() || c.pubsub() || c.blocked() || !c.type().equals("normal")) continue;
-                    if (now - clientLastInteraction(c) > timeout * 1000) c.kill();
+                    if (now - clientLastInteraction(c) > timeout * 1000) {
+                        server.log().verbose("Closing idle client");
+                        c.kill();
+                    }
                 }
             }
         } catch (RuntimeException e) {

@@ -14,6 +14,9 @@ public final class Client {
     /** CLIENT REPLY modes. */
     public enum ReplyMode { ON, OFF, SKIP }
 
+    /** The client classes of client-output-buffer-limit (a master link counts as normal, as in Redis). */
+    public enum LimitClass { NORMAL, REPLICA, PUBSUB }
+
     final long id;
     final Server server;
     final Channel channel;        // null for internal clients (AOF loading)
@@ -54,6 +57,7 @@ public final class Client {
     byte[][] propagateAs;
     /** propagateAs value of a command that propagated other commands itself (Server.propagateInstead). */
     static final byte[][] PROPAGATE_NOTHING = new byte[0][];
+    long obufSoftLimitReachedTime; // unix seconds the soft output limit was first seen reached, 0 if not
     Transaction tx;            // MULTI/WATCH state, created on first use      // set by the running command to replace what AOF/replicas receive
 
     Client(long id, Server server, Channel channel, Reply reply) {
@@ -146,6 +150,24 @@ public final class Client {
     public long argvMem() { return argvMem; }
     public long multiMem() { return multiMem; }
     public int replyPeak() { return replyPeak; }
+
+    /**
+     * The class whose client-output-buffer-limit applies (Redis's getClientType): a replica
+     * link (not a monitor), else a subscriber ({@link #pubsub(boolean)}, set by Pub/Sub), else normal.
+     */
+    public LimitClass limitClass() {
+        if ("replica".equals(replicaType) && !monitor) return LimitClass.REPLICA;
+        if (pubsub) return LimitClass.PUBSUB;
+        return LimitClass.NORMAL;
+    }
+
+    public long obufSoftLimitReachedTime() { return obufSoftLimitReachedTime; }
+    public void obufSoftLimitReachedTime(long unixSec) { obufSoftLimitReachedTime = unixSec; }
+
+    /** Bytes this connection holds in buffers (query buffer, arguments, MULTI queue, output): used memory's share. */
+    public long memoryBytes() {
+        return 1024 + queryBufferBytes + queryBufferFree + argvMem + multiMem + pendingOutputBytes();
+    }
 
     /** Pending output bytes in the connection's outbound buffer (omem). */
     public long pendingOutputBytes() {

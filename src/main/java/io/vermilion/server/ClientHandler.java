@@ -63,6 +63,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             ctx.executor().schedule(() -> { ctx.close(); }, 1, java.util.concurrent.TimeUnit.SECONDS);
             return;
         }
+        server.clientLimits().accepted(ctx.channel());
         reply = new Reply(null);
         client = server.newClient(ctx.channel(), reply);
         client.handler = this;
@@ -140,6 +141,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     break;
                 }
                 reply.buffer(out);
+                // client-output-buffer-limit: replies of this burst plus what the socket has not taken.
+                if (server.clientLimits().enforce(client, out.readableBytes())) {
+                    out.release();
+                    ctx.channel().config().setAutoRead(false);
+                    return;
+                }
                 if (client.skipNext) {
                     // CLIENT REPLY SKIP silences the one command after it.
                     client.skipNext = false;
@@ -162,6 +169,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 long limit = server.queryBufferLimit;
                 if (cumulation.readableBytes() > limit) {
                     close = true; // Redis closes such a client without a reply
+                    server.log().warning("Closing client that reached max query buffer length: " + client.infoLine()
+                            + " (qbuf initial bytes: " + io.vermilion.server.Repr.quote(initialBytes(cumulation)) + ")");
                 }
             }
         }
@@ -221,9 +230,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             server.stats().writesProcessed++;
             ctx.write(out);
             server.flushReplies(ctx);
+            server.clientLimits().enforce(client, 0);
         } else {
             out.release();
         }
+    }
+
+    private static byte[] initialBytes(ByteBuf b) {
+        byte[] first = new byte[Math.min(64, b.readableBytes())];
+        b.getBytes(b.readerIndex(), first);
+        return first;
     }
 
     /** Runs the requests that waited behind a blocked command, once it is served. */

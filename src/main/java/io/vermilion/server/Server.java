@@ -131,6 +131,9 @@ public final class Server {
     private long peakMemory;
     private String multiplexingApi = "epoll";
     private ReplicationHook replication;
+    private io.vermilion.server.eviction.MaxMemory maxMemory;           // maxmemory, eviction (docs/memory.md)
+    private io.vermilion.server.limits.ClientLimits clientLimits;       // output buffer limits, keepalive (docs/limits.md)
+    private final List<io.vermilion.keyspace.Keyspace.KeyListener> evictionListeners = new ArrayList<>();
     private List<Object[]> propagationGroup; // during EXEC: writes collected to wrap in MULTI/EXEC
     private long errorMark;                  // errorReplies when the innermost call started/ended
     private Client current;                  // the client whose command call() is running
@@ -159,6 +162,20 @@ public final class Server {
             byte[] del = config.getBool("lazyfree-lazy-expire") ? UNLINK : DEL;
             propagate(db.id(), new byte[][] {del, key});
         });
+        maxMemory = new io.vermilion.server.eviction.MaxMemory(this);
+        clientLimits = new io.vermilion.server.limits.ClientLimits(this);
+    }
+
+    public io.vermilion.server.eviction.MaxMemory maxMemory() { return maxMemory; }
+    public io.vermilion.server.limits.ClientLimits clientLimits() { return clientLimits; }
+
+    /** Hears keys deleted by maxmemory eviction (keyspace notifications' "evicted"). */
+    public void addEvictionListener(io.vermilion.keyspace.Keyspace.KeyListener l) { evictionListeners.add(l); }
+
+    /** A key was evicted: propagated as DEL (UNLINK with lazyfree-lazy-eviction), as Redis's propagateDeletion. */
+    public void keyEvicted(io.vermilion.keyspace.Db db, byte[] key, boolean lazy) {
+        for (int i = 0; i < evictionListeners.size(); i++) evictionListeners.get(i).expired(db, key);
+        if (!propagators.isEmpty()) propagate(db.id(), new byte[][] {lazy ? UNLINK : DEL, key});
     }
 
     private static String randomHex(int bytes) {
@@ -460,6 +477,7 @@ public final class Server {
                     + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return true;
         }
+        if (maxMemory.refuse(c, spec)) { reject(c, spec, io.vermilion.server.eviction.MaxMemory.OOM); return true; }
         if ((mustPause(spec) || pausedExec(c, spec)) && !c.isInternal()) return false;
         if (tx != null && !controlsTransaction(spec)) {
             tx.queue(c, spec, argv);
@@ -691,12 +709,13 @@ public final class Server {
         }
         sb.append("\r\n");
         byte[] line = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
-        for (Client m : monitors) {
+        for (Client m : List.copyOf(monitors)) {
             if (m == c && c.out != null) {
                 // A monitor's own command: its feed line follows its reply, as in Redis.
                 c.out.writeBytes(line);
             } else if (m.channel != null && m.channel.isActive()) {
                 m.channel.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(line));
+                clientLimits.enforce(m, 0);
             }
         }
     }

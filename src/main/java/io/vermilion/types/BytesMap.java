@@ -287,4 +287,10 @@ public final class BytesMap {
         c = Long.reverse(c);
         return c;
     }
+
+    /** Estimated heap bytes: the table arrays plus size times a sampled entry (see MemoryUsage). */
+    public long memoryEstimate() {
+        return 24 + MemoryUsage.refs(keys.length) + (vals == null ? 0 : MemoryUsage.refs(vals.length))
+                + (long) size * MemoryUsage.sampledPairBytes(keys, vals, size);
+    }
 }

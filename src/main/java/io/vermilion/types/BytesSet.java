@@ -223,4 +223,9 @@ public final class BytesSet {
         c.size = size;
         return c;
     }
+
+    /** Estimated heap bytes: the table plus size times a sampled member (see MemoryUsage). */
+    public long memoryEstimate() {
+        return 24 + MemoryUsage.refs(table.length) + (long) size * MemoryUsage.sampledPairBytes(table, null, size);
+    }
 }

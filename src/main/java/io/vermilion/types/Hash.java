@@ -431,4 +431,8 @@ public final class Hash implements RedisValue {
         for (byte[] b : flatPairs) l.append(b);
         return l.toBytes();
     }
+
+    @Override public long memoryEstimate() {
+        return 16 + (rep instanceof byte[] lp ? MemoryUsage.array(lp.length) : ((BytesMap) rep).memoryEstimate());
+    }
 }

@@ -608,4 +608,15 @@ public final class QuickList implements RedisValue {
         }
         return b;
     }
+
+    @Override public long memoryEstimate() {
+        if (nodes <= 2 * MemoryUsage.SAMPLES) return allocatedBytes();
+        // Sample a few nodes: a long list is not walked on every write.
+        long sum = 0;
+        for (int j = 0; j < MemoryUsage.SAMPLES; j++) {
+            Object n = node(MemoryUsage.rnd().nextInt(nodes));
+            sum += 16 + (n instanceof Listpack lp ? lp.capacity() + 24 : ((byte[]) n).length);
+        }
+        return 32L + 4L * ring.length + sum * nodes / MemoryUsage.SAMPLES;
+    }
 }

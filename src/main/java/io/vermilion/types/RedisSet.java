@@ -214,4 +214,8 @@ public final class RedisSet implements RedisValue {
         forEach(m -> sb.append(' ').append(new String(m, StandardCharsets.ISO_8859_1)));
         return sb.append(']').toString();
     }
+
+    @Override public long memoryEstimate() {
+        return 16 + (data instanceof byte[] is ? MemoryUsage.array(is.length) : ((BytesSet) data).memoryEstimate());
+    }
 }

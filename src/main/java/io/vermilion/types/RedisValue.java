@@ -43,4 +43,7 @@ public interface RedisValue {
 
     /** Redis's AOF_REWRITE_ITEMS_PER_CMD. */
     int REWRITE_ITEMS_PER_CMD = 64;
+
+    /** Estimated heap bytes of this value (sampled for big collections); see {@link MemoryUsage}. */
+    default long memoryEstimate() { return 64 + size() * 32; }
 }

@@ -704,4 +704,19 @@ public final class Stream implements RedisValue {
         }
         return all;
     }
+
+    @Override public long memoryEstimate() {
+        long b = 96 + nodes.size() * 64L;
+        int n = 0;
+        long sum = 0;
+        for (Listpack lp : nodes.values()) {
+            if (n++ >= MemoryUsage.SAMPLES) break;
+            sum += 24 + MemoryUsage.array(lp.capacity());
+        }
+        if (n > 0) b += sum * nodes.size() / Math.min(n, MemoryUsage.SAMPLES);
+        if (groups != null) {
+            for (Group g : groups.values()) b += 128 + g.pel.size() * 80L + g.consumers.size() * 96L;
+        }
+        return b;
+    }
 }

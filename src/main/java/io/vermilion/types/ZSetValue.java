@@ -705,4 +705,9 @@ public final class ZSetValue implements RedisValue {
         sl.insert(score, member);
         return true;
     }
+
+    @Override public long memoryEstimate() {
+        if (lp != null) return 24 + 24 + MemoryUsage.array(lp.capacity());
+        return 24 + sl.memoryEstimate();
+    }
 }

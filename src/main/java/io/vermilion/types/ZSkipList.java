@@ -411,4 +411,15 @@ final class ZSkipList {
     Node random(java.util.random.RandomGenerator rnd) {
         return byRank(1 + rnd.nextLong(length));
     }
+
+    /** Estimated heap bytes: nodes (element, levels, spans) sampled along level 0, plus the index table. */
+    long memoryEstimate() {
+        long sum = 0;
+        int found = 0;
+        for (Node x = head.next[0]; x != null && found < MemoryUsage.SAMPLES; x = x.next[0], found++) {
+            sum += 40 + MemoryUsage.array(x.ele.length) + MemoryUsage.refs(x.next.length) + MemoryUsage.align(16 + 4L * x.span.length);
+        }
+        long avg = found == 0 ? 0 : sum / found;
+        return 64 + MemoryUsage.refs(table.length) + (long) length * (avg + 4);
+    }
 }
