@@ -80,8 +80,14 @@ public final class Functions {
             loadApi = roApi;
             envMeta = new LuaTable();
             envMeta.rawset(LuaValue.INDEX, engine.globals);
-            ReadOnlyTable e = ReadOnlyTable.copyOf(new LuaTable());
-            e.setmetatableUnlocked(envMeta);
+            // The environment of library code is a Globals (empty, locked, reading through
+            // envMeta), so that luaj runs its closures with the hook (luaj hooks only closures
+            // whose environment is a Globals).
+            SandboxGlobals e = new SandboxGlobals();
+            e.debuglib = engine.hook;
+            e.running = engine.globals.running;
+            e.setmetatable(envMeta);
+            e.locked = true;
             env = e;
         }
         return engine;
@@ -256,9 +262,9 @@ public final class Functions {
             if (name == null) LuaEngine.raise("redis.register_function must get a function name argument");
             if (cb == null) LuaEngine.raise("redis.register_function must get a callback argument");
         } else {
-            if (a.arg1().type() != LuaValue.TSTRING) LuaEngine.raise("first argument to redis.register_function must be a string");
+            if (!a.arg1().isstring()) LuaEngine.raise("first argument to redis.register_function must be a string");
             if (!a.arg(2).isfunction()) LuaEngine.raise("second argument to redis.register_function must be a function");
-            name = LuaConv.latin1(a.arg1());
+            name = LuaConv.latin1(a.arg1().tostring());
             cb = (LuaFunction) a.arg(2);
         }
         if (!validName(name)) {

@@ -87,6 +87,7 @@ final class LuaEngine {
                 return LuaValue.valueOf(max);
             }
         });
+        ((LuaTable) g.get("string")).rawset("format", new StringFormat());
         LuaTable math = (LuaTable) g.get("math");
         math.rawset("mod", math.get("fmod"));
         if (math.get("log10").isnil()) {
@@ -139,6 +140,14 @@ final class LuaEngine {
             @Override public Varargs invoke(Varargs a) { return globals; }
         });
         g.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
+        // Lua 5.1 prints numbers with "%.14g" (luaj prints large ones as integers or "Infinity").
+        LuaValue baseTostring = g.get("tostring");
+        g.rawset("tostring", new OneArgFunction() {
+            @Override public LuaValue call(LuaValue v) {
+                if (v.type() == LuaValue.TNUMBER) return LuaValue.valueOf(number14g(v.todouble()));
+                return baseTostring.call(v);
+            }
+        });
         // Redis's pcall: an error table raised by redis.call comes back as its err string.
         LuaValue basePcall = g.get("pcall");
         g.rawset("pcall", new VarArgFunction() {
@@ -274,6 +283,14 @@ final class LuaEngine {
         return r;
     }
 
+    /** Lua 5.1's LUAI_NUMFFORMAT ("%.14g"), with glibc's inf/nan spellings. */
+    static String number14g(double d) {
+        if (Double.isNaN(d)) return "nan";
+        if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
+        if (d == Math.rint(d) && Math.abs(d) < 1e14) return Long.toString((long) d);
+        return io.vermilion.util.Numbers.formatG(d, 14);
+    }
+
     static void version(LuaTable r) {
         r.rawset("REDIS_VERSION_NUM", LuaValue.valueOf(0x07000f));
         r.rawset("REDIS_VERSION", LuaValue.valueOf("7.0.15"));
@@ -307,8 +324,24 @@ final class LuaEngine {
 
     /** Compiles a chunk with this engine's globals (or {@code env}) as its environment. */
     LuaFunction compile(byte[] code, int offset, String chunkName, LuaTable env) {
-        LuaValue f = globals.load(new ByteArrayInputStream(code, offset, code.length - offset), chunkName, "t", env);
-        return (LuaFunction) f;
+        try {
+            LuaValue f = globals.load(new ByteArrayInputStream(code, offset, code.length - offset), chunkName, "t", env);
+            return (LuaFunction) f;
+        } catch (LuaError e) {
+            // luaj names tokens by number ("unexpected symbol 286 (\x1e)"); Lua 5.1 by text.
+            String m = e.getMessage();
+            if (m != null) {
+                java.util.regex.Matcher mt = java.util.regex.Pattern.compile("unexpected symbol (\\d+) \\(.*\\)$").matcher(m);
+                if (mt.find()) {
+                    int tok = Integer.parseInt(mt.group(1));
+                    String near = tok == 286 ? "<eof>" : tok < 256 ? String.valueOf((char) tok) : null;
+                    if (near != null) throw new LuaError(m.substring(0, mt.start()) + "unexpected symbol near '" + near + "'");
+                }
+                m = m.replace("'<eos>'", "'<eof>'");
+                throw new LuaError(m);
+            }
+            throw e;
+        }
     }
 
     static String sha1hex(byte[] b) {
