@@ -26,7 +26,7 @@ public final class ScriptingCommands {
     private ScriptingCommands() {}
 
     static KeySpec rw() {
-        return KeySpec.flags("RW ACCESS UPDATE", "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE flags")
+        return KeySpec.flags("RW ACCESS UPDATE", "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE")
                 .index(2).keynum(0, 1, 1);
     }
 
@@ -35,7 +35,7 @@ public final class ScriptingCommands {
     }
 
     static KeySpec ro() {
-        return KeySpec.flags("RO ACCESS", "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS flags")
+        return KeySpec.flags("RO ACCESS", "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS")
                 .index(2).keynum(0, 1, 1);
     }
 
