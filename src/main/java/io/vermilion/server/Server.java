@@ -46,6 +46,22 @@ public final class Server {
         default boolean servesSlot(int slot) { return true; }
     }
 
+    /**
+     * The node's replication (io.vermilion.replication.Replication installs itself): the role,
+     * and the refusals Redis makes for it (READONLY, NOREPLICAS, MASTERDOWN).
+     */
+    public interface ReplicationHook {
+        boolean isReplica();
+
+        /** The error to refuse this command with, or null; {@code write}: it writes (or EXEC of writes). */
+        String refuse(Client c, CommandSpec spec, boolean write);
+    }
+
+    /** Receives keyspace notifications (the Pub/Sub family publishes them). */
+    public interface KeyspaceEvents {
+        void notify(int type, String event, byte[] key, int db);
+    }
+
     /** Hears every write command that changed the dataset (AOF, replication). */
     public interface Propagator {
         void propagate(int db, byte[][] argv);
@@ -116,11 +132,16 @@ public final class Server {
     private final long startupMemory = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
     private long peakMemory;
     private String multiplexingApi = "epoll";
-    private boolean replica;
+    private ReplicationHook replication;
     private List<Object[]> propagationGroup; // during EXEC: writes collected to wrap in MULTI/EXEC
     private long errorMark;                  // errorReplies when the innermost call started/ended
     private final Map<Class<?>, Object> extensions = new java.util.HashMap<>();
     private String busyError;                // set while a script runs past busy-reply-threshold
+    private Client current;                  // the client whose command call() is running
+    private final Map<Class<?>, Object> parts = new java.util.HashMap<>();
+    private final List<java.util.function.Consumer<Client>> closeListeners = new ArrayList<>();
+    private int notifyMask;                  // notify-keyspace-events classes (0: off)
+    private KeyspaceEvents keyspaceEvents;
 
     public Server(Config config, Keyspace keyspace) {
         this.config = config;
@@ -259,9 +280,11 @@ public final class Server {
     public io.vermilion.util.Log log() { return log; }
     public boolean clusterEnabled() { return config.getBool("cluster-enabled"); }
     public boolean authRequired() { return authRequired; }
-    /** Whether this node replicates from a master (HELLO role, INFO role); set by replication. */
-    public boolean isReplica() { return replica; }
-    public void replica(boolean r) { replica = r; }
+    /** Whether this node replicates from a master (HELLO role, INFO role): asks the replication. */
+    public boolean isReplica() { return replication != null && replication.isReplica(); }
+    /** The replication installed on this node (an io.vermilion.replication.Replication), or null. */
+    public ReplicationHook replication() { return replication; }
+    public void replication(ReplicationHook r) { replication = r; }
     public String replId() { return replId; }
     public long startupMemory() { return startupMemory; }
     public String multiplexingApi() { return multiplexingApi; }
@@ -320,7 +343,35 @@ public final class Server {
         return c;
     }
 
+    /**
+     * A family's per-node state that commands reach through the server without the server
+     * knowing its type (e.g. {@code io.vermilion.pubsub.PubSub}).
+     */
+    public <T> void part(Class<T> type, T value) { parts.put(type, value); }
+    public <T> T part(Class<T> type) { return type.cast(parts.get(type)); }
+
+    /** Runs when a connection goes away (disconnect, CLIENT KILL), after its transaction and blocking state. */
+    public void addCloseListener(java.util.function.Consumer<Client> l) { closeListeners.add(l); }
+
+    /** The client whose command is running (null between commands). */
+    public Client currentClient() { return current; }
+
+    /** Installs the keyspace-notification sink and the classes it wants (notify-keyspace-events). */
+    public void keyspaceEvents(KeyspaceEvents sink, int mask) {
+        keyspaceEvents = sink;
+        notifyMask = sink == null ? 0 : mask;
+    }
+
+    /**
+     * A keyspace event (Redis's notifyKeyspaceEvent): {@code type} is its class bit
+     * ({@code io.vermilion.pubsub.Events}), {@code event} its name. One int test when off.
+     */
+    public void notify(int type, String event, byte[] key, int db) {
+        if ((notifyMask & type) != 0) keyspaceEvents.notify(type, event, key, db);
+    }
+
     public void removeClient(Client c) {
+        for (int i = 0; i < closeListeners.size(); i++) closeListeners.get(i).accept(c);
         if (c.blocked) blocking.clientGone(c);
         if (c.tx != null) c.tx.discard(c);
         clients.remove(c.id);
@@ -401,7 +452,8 @@ public final class Server {
             reject(c, spec, "ERR Command not allowed inside a transaction");
             return true;
         }
-        if (router != null && router.redirect(c, spec, argv)) {
+        // The master's stream is never redirected (Redis: the master client is exempt).
+        if (router != null && !c.isMaster() && router.redirect(c, spec, argv)) {
             // A redirected command dooms the transaction; a redirected EXEC ends it (Redis).
             if (tx != null) {
                 if (spec.name.equals("exec")) tx.discard(c);
@@ -412,6 +464,20 @@ public final class Server {
         }
         if (busyError != null && !spec.has(CommandSpec.Flag.ALLOW_BUSY) && !c.isInternal()) {
             reject(c, spec, busyError);
+            return true;
+        }
+        if (replication != null) {
+            boolean write = spec.has(CommandSpec.Flag.WRITE)
+                    || (spec.name.equals("exec") && c.tx != null && c.tx.queuedWrite);
+            String refusal = replication.refuse(c, spec, write);
+            if (refusal != null) {
+                reject(c, spec, refusal);
+                return true;
+            }
+        }
+        if (c.pubsub && c.reply.proto() == 2 && !allowedWhileSubscribed(spec)) {
+            reject(c, spec, "ERR Can't execute '" + spec.fullName + "': only (P|S)SUBSCRIBE / "
+                    + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return true;
         }
         if ((mustPause(spec) || pausedExec(c, spec)) && !c.isInternal()) return false;
@@ -429,6 +495,15 @@ public final class Server {
     private static boolean controlsTransaction(CommandSpec spec) {
         return switch (spec.name) {
             case "exec", "discard", "multi", "watch", "quit", "reset" -> true;
+            default -> false;
+        };
+    }
+
+    /** What a RESP2 connection in pub/sub mode may run (Redis's processCommand). */
+    private static boolean allowedWhileSubscribed(CommandSpec spec) {
+        return switch (spec.name) {
+            case "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe",
+                 "punsubscribe", "quit", "reset" -> spec.parent == null;
             default -> false;
         };
     }
@@ -500,7 +575,13 @@ public final class Server {
         c.propagateAs = null;
         c.runningSpec = spec;
         c.runningArgv = argv;
-        spec.handler.execute(c, argv);
+        Client prevCurrent = current;
+        current = c;
+        try {
+            spec.handler.execute(c, argv);
+        } finally {
+            current = prevCurrent;
+        }
         byte[][] propagated = c.propagateAs != null ? c.propagateAs : argv;
         c.propagateAs = null;
         long usec = (System.nanoTime() - t0) / 1000;
@@ -542,7 +623,13 @@ public final class Server {
         c.propagateAs = null;
         c.runningSpec = spec;
         c.runningArgv = argv;
-        spec.handler.execute(c, argv);
+        Client prevCurrent = current;
+        current = c;
+        try {
+            spec.handler.execute(c, argv);
+        } finally {
+            current = prevCurrent;
+        }
         byte[][] propagated = c.propagateAs != null ? c.propagateAs : argv;
         c.propagateAs = null;
         spec.usec += (System.nanoTime() - t0) / 1000;

@@ -284,6 +284,9 @@ public final class ClusterState {
     public boolean ok() { return state == STATE_OK; }
     public long currentEpoch() { return currentEpoch; }
     public void publishListener(PublishListener l) { publishListener = l; }
+    /** Told when a slot served by this node's shard is deleted (its shard channels are dropped). */
+    public void shardSlotListener(java.util.function.IntConsumer l) { shardSlotListener = l; }
+    private java.util.function.IntConsumer shardSlotListener;
     public void replicationListener(ReplicationListener l) { replicationListener = l; }
 
     static long now() {
@@ -435,6 +438,11 @@ public final class ClusterState {
     boolean delSlot(int slot) {
         ClusterNode n = slots[slot];
         if (n == null) return false;
+        // As clusterDelSlot: a slot our shard served takes its shard channels' subscribers along.
+        if (shardSlotListener != null) {
+            ClusterNode primary = n.isMaster() ? n : n.master;
+            if (primary == myself || (primary != null && myself.master == primary)) shardSlotListener.accept(slot);
+        }
         n.clearSlotBit(slot);
         slots[slot] = null;
         return true;
