@@ -104,6 +104,8 @@ public final class VermilionNode implements AutoCloseable {
         PersistenceCommands.register(t);
         MigrateCommands.register(t);
         ClusterCommands.register(t);
+        io.vermilion.commands.ScriptingCommands.register(t);
+        io.vermilion.commands.FunctionCommands.register(t);
         io.vermilion.replication.ReplicationCommands.register(t);
         io.vermilion.commands.PubSubCommands.register(t);
     }

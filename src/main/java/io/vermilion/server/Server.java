@@ -41,6 +41,9 @@ public final class Server {
          * any more, or null to keep it blocked.
          */
         default String blockedRedirect(Client c, CommandSpec spec, byte[] key) { return null; }
+
+        /** Whether this node serves the slot now (scripts: keys touched by redis.call must be local). */
+        default boolean servesSlot(int slot) { return true; }
     }
 
     /**
@@ -136,6 +139,8 @@ public final class Server {
     private final List<io.vermilion.keyspace.Keyspace.KeyListener> evictionListeners = new ArrayList<>();
     private List<Object[]> propagationGroup; // during EXEC: writes collected to wrap in MULTI/EXEC
     private long errorMark;                  // errorReplies when the innermost call started/ended
+    private final Map<Class<?>, Object> extensions = new java.util.HashMap<>();
+    private String busyError;                // set while a script runs past busy-reply-threshold
     private Client current;                  // the client whose command call() is running
     private final Map<Class<?>, Object> parts = new java.util.HashMap<>();
     private final List<java.util.function.Consumer<Client>> closeListeners = new ArrayList<>();
@@ -217,6 +222,30 @@ public final class Server {
     public AccessControl access() { return access; }
     public void access(AccessControl a) { access = a; }
     public void addPropagator(Propagator p) { propagators.add(p); }
+
+    /** Per-node state of a command family (e.g. the scripting engine), made on first use. */
+    @SuppressWarnings("unchecked")
+    public <T> T extension(Class<T> type, java.util.function.Function<Server, T> make) {
+        Object o = extensions.get(type);
+        if (o == null) {
+            o = make.apply(this);
+            extensions.put(type, o);
+        }
+        return (T) o;
+    }
+
+    /**
+     * While non-null (a script runs past busy-reply-threshold), commands without the allow-busy
+     * flag are refused with this error (Redis's -BUSY while processEventsWhileBlocked).
+     */
+    public void busyError(String err) { busyError = err; }
+    public String busyError() { return busyError; }
+    public boolean inPropagationGroup() { return propagationGroup != null; }
+    public int propagationGroupSize() { return propagationGroup == null ? 0 : propagationGroup.size(); }
+    /** Drops what was collected after {@code size} (a script's redis.set_repl(REPL_NONE)). */
+    public void truncatePropagationGroup(int size) {
+        if (propagationGroup != null) while (propagationGroup.size() > size) propagationGroup.remove(propagationGroup.size() - 1);
+    }
     public void removePropagator(Propagator p) { propagators.remove(p); }
     public void replyBarrier(ReplyBarrier b) { barrier = b; }
 
@@ -463,6 +492,10 @@ public final class Server {
             spec.rejectedCalls++;
             return true;
         }
+        if (busyError != null && !spec.has(CommandSpec.Flag.ALLOW_BUSY) && !c.isInternal()) {
+            reject(c, spec, busyError);
+            return true;
+        }
         if (replication != null) {
             boolean write = spec.has(CommandSpec.Flag.WRITE)
                     || (spec.name.equals("exec") && c.tx != null && c.tx.queuedWrite);
@@ -698,7 +731,7 @@ public final class Server {
     }
 
     /** Sends "+<time> [db addr] "arg" ..." to every MONITOR client. */
-    private void feedMonitors(Client c, byte[][] argv) {
+    public void feedMonitors(Client c, byte[][] argv) {
         long now = System.currentTimeMillis();
         StringBuilder sb = new StringBuilder();
         sb.append('+').append(now / 1000).append('.').append(String.format("%06d", (now % 1000) * 1000));

@@ -59,6 +59,11 @@ public final class ClusterRouter implements Server.Router {
     }
 
     @Override
+    public boolean servesSlot(int slot) {
+        return state.slots[slot] == state.myself || state.importingFrom[slot] != null;
+    }
+
+    @Override
     public String blockedRedirect(Client c, CommandSpec spec, byte[] key) {
         // Redis 7.0's clusterRedirectBlockedClientIfNeeded.
         if (state.state != ClusterState.STATE_OK) return "CLUSTERDOWN The cluster is down";
