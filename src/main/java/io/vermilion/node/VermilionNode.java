@@ -40,6 +40,7 @@ public final class VermilionNode implements AutoCloseable {
     private final Server server;
     private final NetServer net;
     private final Persistence persistence;
+    private final io.vermilion.replication.Replication replication;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Cluster mode state (cluster-enabled yes), else null. */
     private final ClusterState cluster;
@@ -51,6 +52,7 @@ public final class VermilionNode implements AutoCloseable {
         this.server = new Server(config, keyspace);
         trackAccess(config, keyspace);
         this.persistence = new Persistence(server);
+        this.replication = new io.vermilion.replication.Replication(server);
         registerCommands(server.commands());
         io.vermilion.pubsub.PubSub pubsub = io.vermilion.pubsub.PubSub.install(server);
         // The shared RDB codecs load sets with this node's intset threshold (see SetCodec).
@@ -99,6 +101,7 @@ public final class VermilionNode implements AutoCloseable {
         PersistenceCommands.register(t);
         MigrateCommands.register(t);
         ClusterCommands.register(t);
+        io.vermilion.replication.ReplicationCommands.register(t);
         io.vermilion.commands.PubSubCommands.register(t);
     }
 
@@ -118,6 +121,8 @@ public final class VermilionNode implements AutoCloseable {
     public Server server() { return server; }
     public Config config() { return config; }
     public Persistence persistence() { return persistence; }
+    /** The node's replication (REPLICAOF, offsets, replicas; see docs/replication.md). */
+    public io.vermilion.replication.Replication replication() { return replication; }
     /** The cluster state in cluster mode, else null. */
     public ClusterState cluster() { return cluster; }
 
@@ -175,6 +180,7 @@ public final class VermilionNode implements AutoCloseable {
             awaitStop();
             throw e;
         }
+        replication.start(persistence);
         return this;
     }
 
@@ -244,7 +250,7 @@ public final class VermilionNode implements AutoCloseable {
                 long now = System.currentTimeMillis();
                 for (io.vermilion.server.Client c : List.copyOf(server.clients().values())) {
                     // Monitors, subscribers and blocked clients wait legitimately: never timed out.
-                    if (c.isMonitor() || c.pubsub() || c.blocked()) continue;
+                    if (c.isMonitor() || c.pubsub() || c.blocked() || !c.type().equals("normal")) continue;
                     if (now - clientLastInteraction(c) > timeout * 1000) c.kill();
                 }
             }
