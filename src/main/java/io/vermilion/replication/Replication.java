@@ -94,8 +94,15 @@ public final class Replication implements Server.ReplicationHook, Server.Propaga
     /** Starts the timers (replicationCron, once a second) and connects if replicaof is configured. */
     public void start(Persistence p) {
         this.persistence = p;
+        p.replInfo(() -> {
+            // Called on the command thread (SAVE, BGSAVE start, shutdown).
+            return saveInfo();
+        });
         server.loop().scheduleAtFixedRate(this::cron, 1000, 1000, TimeUnit.MILLISECONDS);
         String ro = config.get("replicaof").trim();
+        io.vermilion.persistence.rdb.RdbWriter.ReplInfo ri = p.loadedReplInfo();
+        // A restarted replica (or cluster node, whose role the cluster decides) PSYNCs from where its RDB was.
+        if (ri != null && (!ro.isEmpty() || server.clusterEnabled())) restoreFromRdb(ri.replId(), ri.offset(), ri.streamDb());
         if (!ro.isEmpty()) {
             int sp = ro.lastIndexOf(' ');
             String host = ro.substring(0, sp);
