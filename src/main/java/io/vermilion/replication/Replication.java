@@ -150,6 +150,7 @@ public final class Replication implements Server.ReplicationHook, Server.Propaga
         }
         masterHost = host;
         masterPort = port;
+        server.keyspace().replicaExpiry(true);
         server.log().role('S');
         linkDownSinceMs = 0;
         log.notice("Connecting to MASTER " + host + ":" + port);
@@ -169,6 +170,7 @@ public final class Replication implements Server.ReplicationHook, Server.Propaga
         dropLink();
         masterHost = null;
         masterPort = 0;
+        server.keyspace().replicaExpiry(false);
         shiftReplicationId();
         disconnectReplicas();
         slaveSelDb = -1;
