@@ -194,6 +194,10 @@ final class MasterLink extends ChannelInboundHandlerAdapter {
             in.release();
             in = null;
         }
+        if (partial != null) {
+            partial.release();
+            partial = null;
+        }
     }
 
     @Override
@@ -303,6 +307,9 @@ final class MasterLink extends ChannelInboundHandlerAdapter {
     }
 
     private void process() throws IOException {
+        if (state == State.CONNECTED && heldArgv != null) {
+            if (!stream()) return;
+        }
         while (in != null && in.isReadable() && state != State.CLOSED) {
             switch (state) {
                 case PING, AUTH, PORT, IP, CAPA, PSYNC, BULK_HEADER -> {
@@ -599,18 +606,44 @@ final class MasterLink extends ChannelInboundHandlerAdapter {
     private static final byte[] REPLCONF = "replconf".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] GETACK = "getack".getBytes(StandardCharsets.US_ASCII);
 
+    private ByteBuf partial;      // bytes of a command the parser consumed before it was complete
+    private byte[][] heldArgv;    // a command held by CLIENT PAUSE, and its bytes
+    private byte[] heldRaw;
+
     /** Applies every complete command; false if it must stop for now (paused, not complete). */
     private boolean stream() throws IOException {
-        while (in != null && in.isReadable() && state == State.CONNECTED) {
-            int before = in.readerIndex();
+        while (state == State.CONNECTED && (heldArgv != null || (in != null && in.isReadable()))) {
             byte[][] argv;
-            try {
-                argv = parser.parse(in);
-            } catch (ProtocolException e) {
-                throw new IOException("Protocol error from MASTER: " + e.getMessage());
+            byte[] raw;
+            if (heldArgv != null) {
+                argv = heldArgv;
+                raw = heldRaw;
+                heldArgv = null;
+                heldRaw = null;
+            } else {
+                int before = in.readerIndex();
+                try {
+                    argv = parser.parse(in);
+                } catch (ProtocolException e) {
+                    throw new IOException("Protocol error from MASTER: " + e.getMessage());
+                }
+                int consumed = in.readerIndex() - before;
+                if (argv == null) {
+                    // The parser resumes where it stopped: keep what it took, it is part of the offset.
+                    if (consumed > 0) {
+                        if (partial == null) partial = Unpooled.buffer(Math.max(256, consumed));
+                        partial.writeBytes(in, before, consumed);
+                    }
+                    return false;
+                }
+                int p = partial == null ? 0 : partial.readableBytes();
+                raw = new byte[p + consumed];
+                if (p > 0) {
+                    partial.readBytes(raw, 0, p);
+                    partial.clear();
+                }
+                in.getBytes(before, raw, p, consumed);
             }
-            if (argv == null) return false;
-            int consumed = in.readerIndex() - before;
             if (argv.length > 0) {
                 if (argv.length >= 2 && eq(argv[0], REPLCONF) && eq(argv[1], GETACK)) {
                     sendAck();
@@ -626,8 +659,8 @@ final class MasterLink extends ChannelInboundHandlerAdapter {
                     }
                     if (!ran) {
                         // CLIENT PAUSE holds the master's writes too: retry in a moment.
-                        in.readerIndex(before);
-                        parser = new RequestParser(Long.MAX_VALUE);
+                        heldArgv = argv;
+                        heldRaw = raw;
                         if (!retryScheduled) {
                             retryScheduled = true;
                             repl.server.loop().schedule(() -> {
@@ -645,9 +678,7 @@ final class MasterLink extends ChannelInboundHandlerAdapter {
                 }
             }
             // The bytes applied are our stream too: backlog, offset and our own replicas.
-            byte[] raw = new byte[consumed];
-            in.getBytes(before, raw);
-            repl.feed(raw, 0, consumed);
+            repl.feed(raw, 0, raw.length);
         }
         return true;
     }

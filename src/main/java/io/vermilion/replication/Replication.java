@@ -94,8 +94,15 @@ public final class Replication implements Server.ReplicationHook, Server.Propaga
     /** Starts the timers (replicationCron, once a second) and connects if replicaof is configured. */
     public void start(Persistence p) {
         this.persistence = p;
+        p.replInfo(() -> {
+            // Called on the command thread (SAVE, BGSAVE start, shutdown).
+            return saveInfo();
+        });
         server.loop().scheduleAtFixedRate(this::cron, 1000, 1000, TimeUnit.MILLISECONDS);
         String ro = config.get("replicaof").trim();
+        io.vermilion.persistence.rdb.RdbWriter.ReplInfo ri = p.loadedReplInfo();
+        // A restarted replica (or cluster node, whose role the cluster decides) PSYNCs from where its RDB was.
+        if (ri != null && (!ro.isEmpty() || server.clusterEnabled())) restoreFromRdb(ri.replId(), ri.offset(), ri.streamDb());
         if (!ro.isEmpty()) {
             int sp = ro.lastIndexOf(' ');
             String host = ro.substring(0, sp);
@@ -143,6 +150,7 @@ public final class Replication implements Server.ReplicationHook, Server.Propaga
         }
         masterHost = host;
         masterPort = port;
+        server.keyspace().replicaExpiry(true);
         server.log().role('S');
         linkDownSinceMs = 0;
         log.notice("Connecting to MASTER " + host + ":" + port);
@@ -162,6 +170,7 @@ public final class Replication implements Server.ReplicationHook, Server.Propaga
         dropLink();
         masterHost = null;
         masterPort = 0;
+        server.keyspace().replicaExpiry(false);
         shiftReplicationId();
         disconnectReplicas();
         slaveSelDb = -1;

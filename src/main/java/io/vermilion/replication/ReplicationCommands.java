@@ -79,8 +79,8 @@ public final class ReplicationCommands {
             return;
         }
         Long port = parseLong(argv[2]);
-        if (port == null) {
-            c.server().error(c, "ERR value is not an integer or out of range");
+        if (port == null || port < 0 || port > 65535) {
+            c.server().error(c, "ERR Invalid master port");
             return;
         }
         String host = str(argv[1]);
@@ -165,7 +165,7 @@ public final class ReplicationCommands {
                     return;
                 }
                 if (v != 0 && v != 1) {
-                    c.server().error(c, "ERR invalid value");
+                    c.server().error(c, "ERR value is out of range, value must between 0 and 1");
                     return;
                 }
                 if (rc == null) rc = r.conn(c);

@@ -362,8 +362,7 @@ class ClusterManagerIT {
             assertThat(ours("--cluster", "import", addr(p)).err())
                     .isEqualTo("[ERR] Option '--cluster-from' is required for subcommand 'import'.\n");
 
-            // Backup fetches each master's RDB with SYNC: real Redis only until Vermilion replicates.
-            assumeReplication(kind);
+            // Backup fetches each master's RDB with SYNC (Vermilion serves it since replication landed).
             Path ourDir = Files.createTempDirectory("backup-ours");
             Path theirDir = Files.createTempDirectory("backup-redis");
             try {
