@@ -40,6 +40,7 @@ public final class VermilionNode implements AutoCloseable {
     private final Server server;
     private final NetServer net;
     private final Persistence persistence;
+    private final io.vermilion.replication.Replication replication;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Cluster mode state (cluster-enabled yes), else null. */
     private final ClusterState cluster;
@@ -51,6 +52,7 @@ public final class VermilionNode implements AutoCloseable {
         this.server = new Server(config, keyspace);
         trackAccess(config, keyspace);
         this.persistence = new Persistence(server);
+        this.replication = new io.vermilion.replication.Replication(server);
         registerCommands(server.commands());
         // The shared RDB codecs load sets with this node's intset threshold (see SetCodec).
         io.vermilion.persistence.rdb.SetCodec.maxIntsetEntries(config.getLong("set-max-intset-entries"));
@@ -113,6 +115,8 @@ public final class VermilionNode implements AutoCloseable {
     public Server server() { return server; }
     public Config config() { return config; }
     public Persistence persistence() { return persistence; }
+    /** The node's replication (REPLICAOF, offsets, replicas; see docs/replication.md). */
+    public io.vermilion.replication.Replication replication() { return replication; }
     /** The cluster state in cluster mode, else null. */
     public ClusterState cluster() { return cluster; }
 

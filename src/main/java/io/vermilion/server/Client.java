@@ -216,6 +216,9 @@ public final class Client {
         return pubsub ? "pubsub" : "normal";
     }
 
+    /** The connection of this replica to its master, whose stream it applies. */
+    public boolean isMaster() { return "master".equals(replicaType); }
+
     /** Marks a replication link ("master" or "replica"); null for an ordinary client. */
     public void replicaType(String t) { replicaType = t; }
 

@@ -43,6 +43,17 @@ public final class Server {
         default String blockedRedirect(Client c, CommandSpec spec, byte[] key) { return null; }
     }
 
+    /**
+     * The node's replication (io.vermilion.replication.Replication installs itself): the role,
+     * and the refusals Redis makes for it (READONLY, NOREPLICAS, MASTERDOWN).
+     */
+    public interface ReplicationHook {
+        boolean isReplica();
+
+        /** The error to refuse this command with, or null; {@code write}: it writes (or EXEC of writes). */
+        String refuse(Client c, CommandSpec spec, boolean write);
+    }
+
     /** Hears every write command that changed the dataset (AOF, replication). */
     public interface Propagator {
         void propagate(int db, byte[][] argv);
@@ -113,7 +124,7 @@ public final class Server {
     private final long startupMemory = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
     private long peakMemory;
     private String multiplexingApi = "epoll";
-    private boolean replica;
+    private ReplicationHook replication;
     private List<Object[]> propagationGroup; // during EXEC: writes collected to wrap in MULTI/EXEC
     private long errorMark;                  // errorReplies when the innermost call started/ended
 
@@ -230,9 +241,11 @@ public final class Server {
     public io.vermilion.util.Log log() { return log; }
     public boolean clusterEnabled() { return config.getBool("cluster-enabled"); }
     public boolean authRequired() { return authRequired; }
-    /** Whether this node replicates from a master (HELLO role, INFO role); set by replication. */
-    public boolean isReplica() { return replica; }
-    public void replica(boolean r) { replica = r; }
+    /** Whether this node replicates from a master (HELLO role, INFO role): asks the replication. */
+    public boolean isReplica() { return replication != null && replication.isReplica(); }
+    /** The replication installed on this node (an io.vermilion.replication.Replication), or null. */
+    public ReplicationHook replication() { return replication; }
+    public void replication(ReplicationHook r) { replication = r; }
     public String replId() { return replId; }
     public long startupMemory() { return startupMemory; }
     public String multiplexingApi() { return multiplexingApi; }
@@ -372,7 +385,8 @@ public final class Server {
             reject(c, spec, "ERR Command not allowed inside a transaction");
             return true;
         }
-        if (router != null && router.redirect(c, spec, argv)) {
+        // The master's stream is never redirected (Redis: the master client is exempt).
+        if (router != null && !c.isMaster() && router.redirect(c, spec, argv)) {
             // A redirected command dooms the transaction; a redirected EXEC ends it (Redis).
             if (tx != null) {
                 if (spec.name.equals("exec")) tx.discard(c);
@@ -380,6 +394,15 @@ public final class Server {
             }
             spec.rejectedCalls++;
             return true;
+        }
+        if (replication != null) {
+            boolean write = spec.has(CommandSpec.Flag.WRITE)
+                    || (spec.name.equals("exec") && c.tx != null && c.tx.queuedWrite);
+            String refusal = replication.refuse(c, spec, write);
+            if (refusal != null) {
+                reject(c, spec, refusal);
+                return true;
+            }
         }
         if ((mustPause(spec) || pausedExec(c, spec)) && !c.isInternal()) return false;
         if (tx != null && !controlsTransaction(spec)) {
