@@ -68,6 +68,7 @@ public final class VermilionNode implements AutoCloseable {
         server.loop(net.loop());
         if (server.clusterEnabled()) {
             cluster = new ClusterState(server);
+            cluster.replication(new ClusterReplicationBridge(replication));
             server.router(new ClusterRouter(cluster));
         } else {
             cluster = null;
