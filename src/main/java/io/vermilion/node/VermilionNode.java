@@ -98,6 +98,7 @@ public final class VermilionNode implements AutoCloseable {
         PersistenceCommands.register(t);
         MigrateCommands.register(t);
         ClusterCommands.register(t);
+        io.vermilion.replication.ReplicationCommands.register(t);
     }
 
     /**
@@ -175,6 +176,7 @@ public final class VermilionNode implements AutoCloseable {
             awaitStop();
             throw e;
         }
+        replication.start(persistence);
         return this;
     }
 
@@ -244,7 +246,7 @@ public final class VermilionNode implements AutoCloseable {
                 long now = System.currentTimeMillis();
                 for (io.vermilion.server.Client c : List.copyOf(server.clients().values())) {
                     // Monitors, subscribers and blocked clients wait legitimately: never timed out.
-                    if (c.isMonitor() || c.pubsub() || c.blocked()) continue;
+                    if (c.isMonitor() || c.pubsub() || c.blocked() || !c.type().equals("normal")) continue;
                     if (now - clientLastInteraction(c) > timeout * 1000) c.kill();
                 }
             }
