@@ -69,6 +69,7 @@ public final class VermilionNode implements AutoCloseable {
         server.loop(net.loop());
         if (server.clusterEnabled()) {
             cluster = new ClusterState(server);
+            cluster.replication(new ClusterReplicationBridge(replication));
             server.router(new ClusterRouter(cluster));
             pubsub.cluster(cluster::propagatePublish, server.keyspace()::slotOf);
             cluster.publishListener(pubsub::publishLocal);

@@ -64,9 +64,11 @@ import java.util.concurrent.TimeUnit;
  * failover and replica migration are not here yet, since this node does not replicate.
  */
 public final class ClusterState {
+    static final int TODO_HANDLE_FAILOVER = 1;
     static final int TODO_UPDATE_STATE = 1 << 1;
     static final int TODO_SAVE_CONFIG = 1 << 2;
     static final int TODO_FSYNC_CONFIG = 1 << 3;
+    static final int TODO_HANDLE_MANUALFAILOVER = 1 << 4;
 
     static final int STATE_OK = ClusterMsgLayout.CLUSTER_OK;
     static final int STATE_FAIL = ClusterMsgLayout.CLUSTER_FAIL;
@@ -127,6 +129,8 @@ public final class ClusterState {
     private final Set<ClusterLink> links = new HashSet<>();
     private PublishListener publishListener;
     private ReplicationListener replicationListener;
+    private ReplicationHook replication = ReplicationHook.none();
+    final ClusterFailover failover;
     private int busPort;
     private boolean closed;
 
@@ -134,6 +138,7 @@ public final class ClusterState {
         this.server = server;
         this.config = server.config();
         this.log = server.log();
+        this.failover = new ClusterFailover(this, log);
     }
 
     /** The cluster state of a node in cluster mode, or null when cluster support is disabled. */
@@ -288,6 +293,10 @@ public final class ClusterState {
     public void shardSlotListener(java.util.function.IntConsumer l) { shardSlotListener = l; }
     private java.util.function.IntConsumer shardSlotListener;
     public void replicationListener(ReplicationListener l) { replicationListener = l; }
+    /** Plugs replication in (see {@link ReplicationHook}); call before start. */
+    public void replication(ReplicationHook r) { replication = r == null ? ReplicationHook.none() : r; }
+    ReplicationHook replication() { return replication; }
+    Config config() { return config; }
 
     static long now() {
         return System.currentTimeMillis();
@@ -504,7 +513,14 @@ public final class ClusterState {
         }
         myself.master = n;
         n.addReplica(myself);
-        if (replicationListener != null) replicationListener.replicate(n.ip, n.port);
+        startReplication(n);
+        failover.reset();
+    }
+
+    /** Points replication at our master's address (replicationSetMaster). */
+    void startReplication(ClusterNode master) {
+        replication.replicaOf(master.ip, master.port);
+        if (replicationListener != null) replicationListener.replicate(master.ip, master.port);
     }
 
     /**
@@ -514,6 +530,7 @@ public final class ClusterState {
     void reset(boolean hard) {
         if (myself.isReplica()) {
             setNodeAsMaster(myself);
+            replication.becomeMaster();
             server.keyspace().db(0).flush();
             for (int j = 1; j < server.keyspace().databases(); j++) server.keyspace().db(j).flush();
         }
@@ -718,13 +735,13 @@ public final class ClusterState {
 
     // ================================================================== sending
 
-    private void send(ClusterLink link, byte[] msg, int type) {
+    void send(ClusterLink link, byte[] msg, int type) {
         if (link == null) return;
         link.send(msg);
         if (type < statsSent.length) statsSent[type]++;
     }
 
-    private void broadcast(byte[] msg, int type) {
+    void broadcast(byte[] msg, int type) {
         for (ClusterNode n : new ArrayList<>(nodes.values())) {
             if (n.has(MYSELF | HANDSHAKE)) continue;
             send(n.link, msg, type);
@@ -732,7 +749,7 @@ public final class ClusterState {
     }
 
     /** The header every message starts with (clusterBuildMessageHdr). */
-    private ClusterMsgHeader.Builder header(MessageType type) {
+    ClusterMsgHeader.Builder header(MessageType type) {
         ClusterNode master = (myself.isReplica() && myself.master != null) ? myself.master : myself;
         String ip = announceIp();
         if (ip != null && ip.length() > ClusterMsgLayout.IP_LEN - 1) ip = ip.substring(0, ClusterMsgLayout.IP_LEN - 1);
@@ -749,7 +766,8 @@ public final class ClusterState {
                 .state(state)
                 .currentEpoch(currentEpoch)
                 .configEpoch(master.configEpoch)
-                .offset(0);
+                .offset(replication.offset())
+                .mflags0(failover.masterPausedForManualFailover() ? ClusterMsgLayout.FLAG0_PAUSED : 0);
     }
 
     private static GossipEntry gossipEntry(ClusterNode n) {
@@ -943,6 +961,7 @@ public final class ClusterState {
             }
             sender.replOffset = h.offset();
             sender.replOffsetTime = now;
+            failover.onHeader(sender, h);
         }
 
         if (mt == MessageType.PING || mt == MessageType.MEET) {
@@ -1105,9 +1124,11 @@ public final class ClusterState {
         } else if (mt == MessageType.FAILOVER_AUTH_REQUEST) {
             if (sender == null) return;
             sendFailoverAuthIfNeeded(sender, h);
-        } else if (mt == MessageType.FAILOVER_AUTH_ACK || mt == MessageType.MFSTART) {
-            // Only replicas collect votes, and only masters with replicas get MFSTART: neither applies yet.
-            return;
+        } else if (mt == MessageType.FAILOVER_AUTH_ACK) {
+            if (sender == null) return;
+            failover.onAuthAck(sender, senderCurrentEpoch);
+        } else if (mt == MessageType.MFSTART) {
+            failover.onMfStart(sender, link);
         } else if (mt == MessageType.UPDATE) {
             if (sender == null) return;
             MsgBody.Update u = (MsgBody.Update) msg.body();
@@ -1344,6 +1365,8 @@ public final class ClusterState {
             }
         }
 
+        failover.cron();
+
         if (updateState || state == STATE_FAIL) updateState();
     }
 
@@ -1487,6 +1510,14 @@ public final class ClusterState {
         int f = todo;
         todo = 0;
         if (closed) return;
+        if ((f & TODO_HANDLE_MANUALFAILOVER) != 0) {
+            if (myself.isReplica()) {
+                failover.handleManual();
+                failover.handleReplicaFailover();
+            }
+        } else if ((f & TODO_HANDLE_FAILOVER) != 0) {
+            if (myself.isReplica()) failover.handleReplicaFailover();
+        }
         if ((f & TODO_UPDATE_STATE) != 0) updateState();
         if ((f & TODO_SAVE_CONFIG) != 0) saveConfigOrDie((f & TODO_FSYNC_CONFIG) != 0);
     }
