@@ -686,7 +686,7 @@ public final class Config {
             case "port":
                 return Long.toString(port);
             case "tls-port":
-                return "0";
+                return Long.toString(getLong("tls-port"));
             case "unixsocket":
                 return get("unixsocket");
             default:

@@ -74,7 +74,8 @@ public final class Main {
         });
         try {
             node.start();
-        } catch (io.vermilion.persistence.DataLoadException | io.vermilion.cluster.runtime.ClusterStartupException e) {
+        } catch (io.vermilion.persistence.DataLoadException | io.vermilion.cluster.runtime.ClusterStartupException
+                | io.vermilion.net.tls.TlsException e) {
             node.server().log().warning(e.getMessage());
             System.exit(1);
             return;

@@ -44,6 +44,8 @@ public final class VermilionNode implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Cluster mode state (cluster-enabled yes), else null. */
     private final ClusterState cluster;
+    /** TLS contexts, the tls-port listener and their CONFIG SET hooks (docs/tls.md). */
+    private final io.vermilion.net.tls.Tls tls;
     private volatile boolean closed;
 
     public VermilionNode(Config config) {
@@ -67,6 +69,7 @@ public final class VermilionNode implements AutoCloseable {
         config.addListener("zset-max-listpack-value", v -> zsetLimits.run());
         this.net = new NetServer("vermilion-" + config.getInt("port"));
         server.loop(net.loop());
+        this.tls = new io.vermilion.net.tls.Tls(config, server.log());
         if (server.clusterEnabled()) {
             cluster = new ClusterState(server);
             cluster.replication(new ClusterReplicationBridge(replication));
@@ -131,16 +134,33 @@ public final class VermilionNode implements AutoCloseable {
     public io.vermilion.replication.Replication replication() { return replication; }
     /** The cluster state in cluster mode, else null. */
     public ClusterState cluster() { return cluster; }
+    public io.vermilion.net.tls.Tls tls() { return tls; }
 
     /** Binds the port and starts the timers. */
     public VermilionNode start() throws Exception {
         server.log().level(config.get("loglevel"));
         List<String> binds = bindAddresses(config.get("bind"));
+        try {
+            tls.configureAtStartup();
+        } catch (io.vermilion.net.tls.TlsException e) {
+            net.close();
+            throw e;
+        }
         if (cluster != null) {
+            cluster.tls(new io.vermilion.cluster.runtime.BusTls() {
+                @Override public io.netty.channel.ChannelHandler accepted(io.netty.channel.Channel ch) {
+                    return tls.busAccepted(ch);
+                }
+                @Override public io.netty.channel.ChannelHandler connecting(io.netty.channel.Channel ch, String host, int port) {
+                    return tls.busConnector(ch, host, port);
+                }
+            });
             // As Redis: lock and load nodes.conf and bind the bus port before serving clients.
             try {
                 cluster.init();
-                cluster.start(server.loop(), binds, config.getInt("port"));
+                // With tls-cluster the bus port derives from tls-port, as in Redis.
+                cluster.start(server.loop(), binds, config.getBool("tls-cluster") ? config.getInt("tls-port")
+                        : config.getInt("port"));
             } catch (Exception e) {
                 cluster.close();
                 net.close();
@@ -152,7 +172,14 @@ public final class VermilionNode implements AutoCloseable {
         // start of the load must get -LOADING, not an empty dataset.
         server.loading(true);
         net.listen(server, binds, config.getInt("port"), config.getInt("tcp-backlog"));
-        server.tcpPort(net.boundPort());
+        server.tcpPort(Math.max(0, net.boundPort()));
+        try {
+            tls.start(net, binds);
+        } catch (io.vermilion.net.tls.TlsException e) {
+            if (cluster != null) cluster.close();
+            net.close();
+            throw e;
+        }
         server.log().notice("Network transport: " + (net.nativeTransport() ? "native epoll" : "NIO"));
         // CONFIG SET port / bind move the listeners at once; a failure vetoes the change.
         config.addListener("port", v -> {
@@ -289,6 +316,7 @@ public final class VermilionNode implements AutoCloseable {
 
     private void doClose() {
         if (cluster != null) cluster.close();
+        tls.close();
         net.close();
         // The event loop has ended: nothing else touches persistence state now.
         persistence.close();

@@ -170,7 +170,7 @@ public final class ClusterCommands {
                         .handler(on((s, c, a) -> c.reply().bulk(latin1(s.myself.name)))))
                 .sub(cmd("nodes", 2).flags(STALE).tips(nondet)
                         .doc("cluster", "3.0.0", "Get Cluster config for the node", "O(N) where N is the total number of Cluster nodes")
-                        .handler(on((s, c, a) -> c.reply().verbatim(s.nodesDescription(), "txt"))))
+                        .handler(on((s, c, a) -> c.reply().verbatim(s.nodesDescription(s.usePport(c)), "txt"))))
                 .sub(cmd("replicas", 3).flags(ADMIN, STALE).tips(nondet)
                         .doc("cluster", "5.0.0", "List replica nodes of the specified master node", "O(1)")
                         .handler(on(ClusterCommands::replicas)))
@@ -537,7 +537,7 @@ public final class ClusterCommands {
         }
         c.reply().array(n.replicas.size());
         for (ClusterNode r : n.replicas) {
-            c.reply().bulk(latin1(io.vermilion.cluster.ClusterNodesFormat.render(s.describe(r))));
+            c.reply().bulk(latin1(io.vermilion.cluster.ClusterNodesFormat.render(s.describe(r, s.usePport(c)))));
         }
     }
 
@@ -672,7 +672,7 @@ public final class ClusterCommands {
             case "unknown-endpoint" -> r.nullBulk();
             default -> r.bulk(latin1(n.ip));
         }
-        r.integer(n.port);
+        r.integer(s.clientPortFor(c, n));
         r.bulk(latin1(n.name));
         int extra = 0;
         if (!type.equals("ip")) extra++;
@@ -730,13 +730,21 @@ public final class ClusterCommands {
         Reply r = c.reply();
         long offset = n.isMyself() ? 0 : n.replOffset;
         boolean host = !n.hostname.isEmpty();
-        int fields = 6 + (n.port != 0 ? 1 : 0) + (host ? 1 : 0);
+        // As Redis: tls-cluster says whether a node's port is its TLS port (then pport is the plaintext one).
+        boolean tlsCluster = c.server().config().getBool("tls-cluster");
+        int plainPort = tlsCluster ? n.pport : n.port;
+        int tlsPort = tlsCluster ? n.port : 0;
+        int fields = 6 + (plainPort != 0 ? 1 : 0) + (tlsPort != 0 ? 1 : 0) + (host ? 1 : 0);
         r.map(fields);
         r.bulk(latin1("id"));
         r.bulk(latin1(n.name));
-        if (n.port != 0) {
+        if (plainPort != 0) {
             r.bulk(latin1("port"));
-            r.integer(n.port);
+            r.integer(plainPort);
+        }
+        if (tlsPort != 0) {
+            r.bulk(latin1("tls-port"));
+            r.integer(tlsPort);
         }
         r.bulk(latin1("ip"));
         r.bulk(latin1(n.ip));

@@ -133,6 +133,7 @@ public final class ClusterState {
     final ClusterFailover failover;
     private int busPort;
     private boolean closed;
+    private BusTls busTls;
 
     public ClusterState(Server server) {
         this.server = server;
@@ -153,7 +154,7 @@ public final class ClusterState {
      * clusterInit does before the node serves anything.
      */
     public void init() throws ClusterStartupException {
-        int port = config.getInt("port");
+        int port = config.getBool("tls-cluster") ? config.getInt("tls-port") : config.getInt("port");
         if (config.getInt("cluster-port") == 0 && port > 65535 - PORT_INCR) {
             throw new ClusterStartupException("Redis port number too high. Cluster communication port is 10,000 port "
                     + "numbers higher than your Redis port. Your Redis port number must be 55535 or less.");
@@ -179,7 +180,7 @@ public final class ClusterState {
                 throw new ClusterStartupException("Fatal: can't update cluster config file.", e);
             }
         }
-        refreshMyselfFromConfig(port);
+        refreshMyselfFromConfig(config.getInt("port"));
     }
 
     private boolean load() throws ClusterStartupException {
@@ -246,8 +247,8 @@ public final class ClusterState {
         int cport = config.getInt("cluster-port");
         if (cport == 0) cport = clientPort + PORT_INCR;
         busPort = cport;
-        refreshMyselfFromConfig(clientPort);
-        bus = new ClusterBus(this, loop);
+        refreshMyselfFromConfig(config.getInt("port"));
+        bus = new ClusterBus(this, loop, busTls);
         try {
             bus.listen(binds, cport);
         } catch (Exception e) {
@@ -292,6 +293,8 @@ public final class ClusterState {
     /** Told when a slot served by this node's shard is deleted (its shard channels are dropped). */
     public void shardSlotListener(java.util.function.IntConsumer l) { shardSlotListener = l; }
     private java.util.function.IntConsumer shardSlotListener;
+    /** TLS for the bus links (tls-cluster); set before {@link #start}. */
+    public void tls(BusTls t) { busTls = t; }
     public void replicationListener(ReplicationListener l) { replicationListener = l; }
     /** Plugs replication in (see {@link ReplicationHook}); call before start. */
     public void replication(ReplicationHook r) { replication = r == null ? ReplicationHook.none() : r; }
@@ -314,12 +317,24 @@ public final class ClusterState {
      */
     private void refreshMyselfFromConfig(int clientPort) {
         if (myself == null) return;
+        // Redis's deriveAnnouncedPorts: with tls-cluster the node's port is its TLS port and the
+        // plaintext port travels as pport; cluster-announce-tls-port/-port override them.
+        boolean tlsCluster = config.getBool("tls-cluster");
         int annPort = config.getInt("cluster-announce-port");
+        int annTls = config.getInt("cluster-announce-tls-port");
         int annBus = config.getInt("cluster-announce-bus-port");
         int cport = config.getInt("cluster-port");
-        myself.port = annPort != 0 ? annPort : clientPort;
-        myself.cport = annBus != 0 ? annBus : (cport != 0 ? cport : clientPort + PORT_INCR);
-        myself.pport = 0;
+        int port = tlsCluster ? config.getInt("tls-port") : clientPort;
+        myself.port = port;
+        myself.pport = tlsCluster ? clientPort : 0;
+        myself.cport = cport != 0 ? cport : port + PORT_INCR;
+        if (tlsCluster && annTls != 0) {
+            myself.port = annTls;
+            myself.pport = annPort;
+        } else if (annPort != 0) {
+            myself.port = annPort;
+        }
+        if (annBus != 0) myself.cport = annBus;
         int oldFlags = myself.flags;
         myself.flags &= ~NOFAILOVER;
         if (config.getBool("cluster-replica-no-failover")) myself.flags |= NOFAILOVER;
@@ -1547,10 +1562,32 @@ public final class ClusterState {
 
     // ================================================================== views
 
+    /**
+     * Redis's use_pport: in a TLS cluster (tls-cluster yes) a client connected without TLS is
+     * given the plaintext ports of the nodes (CLUSTER NODES/SLOTS/REPLICAS, MOVED, ASK).
+     */
+    boolean usePport(io.vermilion.server.Client c) {
+        return config.getBool("tls-cluster") && c != null && c.channel() != null
+                && !io.vermilion.net.tls.Tls.isTls(c.channel());
+    }
+
+    /** The port a client is told for node n (see {@link #usePport}). */
+    int clientPortFor(io.vermilion.server.Client c, ClusterNode n) {
+        return usePport(c) && n.pport != 0 ? n.pport : n.port;
+    }
+
     /** The CLUSTER NODES / nodes.conf view of one node. */
     ClusterNodeInfo describe(ClusterNode n) {
+        return describe(n, false);
+    }
+
+    /**
+     * As {@link #describe(ClusterNode)}; {@code usePport} shows the plaintext client port where
+     * the node announced one (Redis gives it to plaintext clients of a TLS cluster).
+     */
+    ClusterNodeInfo describe(ClusterNode n, boolean usePport) {
         ClusterNodeInfo.Builder b = ClusterNodeInfo.builder(n.name)
-                .address(n.ip, n.port, n.cport)
+                .address(n.ip, usePport && n.pport != 0 ? n.pport : n.port, n.cport)
                 .hostname(n.hostname)
                 .flags(n.flags)
                 .masterId(n.master != null ? n.master.name : null)
@@ -1569,9 +1606,13 @@ public final class ClusterState {
     }
 
     String nodesDescription() {
+        return nodesDescription(false);
+    }
+
+    String nodesDescription(boolean usePport) {
         StringBuilder sb = new StringBuilder();
         for (ClusterNode n : nodes.values()) {
-            sb.append(io.vermilion.cluster.ClusterNodesFormat.render(describe(n))).append('\n');
+            sb.append(io.vermilion.cluster.ClusterNodesFormat.render(describe(n, usePport))).append('\n');
         }
         return sb.toString();
     }
