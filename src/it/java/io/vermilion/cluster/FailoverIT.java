@@ -122,7 +122,7 @@ class FailoverIT {
 
     /** Every listed node: state ok, and the same masters/replicas/slots/epochs as the others, nobody failing. */
     private void awaitAgreement(List<Integer> which, Duration max) {
-        await().atMost(max).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+        await().atMost(max).pollInterval(Duration.ofMillis(100)).ignoreExceptionsMatching(FailoverIT::loading).untilAsserted(() -> {
             Set<String> first = null;
             for (int i : which) {
                 Set<String> view = new HashSet<>();
@@ -166,7 +166,7 @@ class FailoverIT {
     private long awaitPromoted(int replica, String oldMasterId, List<Integer> survivors) {
         long t0 = System.nanoTime();
         String rid = id(replica);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).ignoreExceptionsMatching(FailoverIT::loading).untilAsserted(() -> {
             for (int i : survivors) {
                 try (Jedis j = jedis(i)) {
                     ClusterNodeInfo n = need(j, rid);
@@ -291,7 +291,7 @@ class FailoverIT {
             Object r = opt == null ? ClusterAssert.call(j, "CLUSTER", "FAILOVER") : ClusterAssert.call(j, "CLUSTER", "FAILOVER", opt);
             assertThat(r).isEqualTo("OK");
         }
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreExceptionsMatching(FailoverIT::loading).untilAsserted(() -> {
             for (int i : all) {
                 try (Jedis j = jedis(i)) {
                     assertThat(need(j, rid).hasFlag(NodeFlags.MASTER)).as("node %d sees %s as master", i, rid).isTrue();
@@ -304,6 +304,11 @@ class FailoverIT {
         System.out.println("failover: CLUSTER FAILOVER " + (opt == null ? "" : opt) + " done in "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms");
         awaitAgreement(all, Duration.ofSeconds(20));
+    }
+
+    /** A replica answers LOADING while it loads its master's snapshot, as Redis does for CLUSTER NODES/INFO. */
+    private static boolean loading(Throwable e) {
+        return e.getMessage() != null && e.getMessage().startsWith("LOADING");
     }
 
     /** A key in a slot the node with that id serves. */
@@ -347,7 +352,7 @@ class FailoverIT {
         long t0 = System.nanoTime();
         List<Integer> rest = new ArrayList<>(all);
         rest.remove(Integer.valueOf(poorReplica));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptionsMatching(FailoverIT::loading).untilAsserted(() -> {
             for (int i : rest) {
                 try (Jedis j = jedis(i)) {
                     long working = nodes(j).stream()
