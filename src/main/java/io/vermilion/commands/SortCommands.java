@@ -120,10 +120,18 @@ public final class SortCommands {
                 } else if (cluster) {
                     Args.error(c, "ERR BY option of SORT denied in Cluster mode.");
                     return;
+                } else if (!fullKeyAccess(c, argv)) {
+                    // A BY pattern reads arbitrary keys: only users who may read every key (Redis).
+                    Args.error(c, "ERR BY option of SORT denied due to insufficient ACL permissions.");
+                    return;
                 }
             } else if (Args.is(a, "get") && left >= 1) {
                 if (cluster) {
                     Args.error(c, "ERR GET option of SORT denied in Cluster mode.");
+                    return;
+                }
+                if (!fullKeyAccess(c, argv)) {
+                    Args.error(c, "ERR GET option of SORT denied due to insufficient ACL permissions.");
                     return;
                 }
                 gets.add(argv[++j]);
@@ -351,5 +359,13 @@ public final class SortCommands {
             return o instanceof Hash h ? h.get(field) : null;
         }
         return Strings.isString(o) ? Strings.bytes(o) : null;
+    }
+
+    /** Whether the client's user may read every key with this command (ACL; SORT BY/GET patterns). */
+    private static boolean fullKeyAccess(Client c, byte[][] argv) {
+        var access = c.server().access();
+        if (access == null || c.isInternal()) return true;
+        var spec = c.server().commands().lookup(argv[0]);
+        return spec == null || access.fullKeyAccess(c, spec, argv, false);
     }
 }
