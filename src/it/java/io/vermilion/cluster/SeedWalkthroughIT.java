@@ -26,7 +26,8 @@ import redis.clients.jedis.Jedis;
  * The seed walkthrough (shared/seed/README.md), step by step, with Vermilion nodes as separate
  * processes started from seed-style config files and the real redis-cli 7.0 driving them: the
  * cluster-down error before forming, {@code --cluster create}, CLUSTER INFO/NODES, redirects with
- * {@code -c}, a crash with DEBUG SEGFAULT detected by the others, and the restart.
+ * {@code -c}, a crash with DEBUG SEGFAULT detected by the others, the restart, and a replica
+ * (add-node --cluster-slave) taking over when its master crashes.
  *
  * <p>The crashed node comes back with its data from its AOF (appendonly yes, as in the seed).
  */
@@ -210,5 +211,53 @@ class SeedWalkthroughIT {
         assertThat(r.output()).isEqualTo("world\n");
         r = RedisCli.withInput("set key again\nget key\n", "-c", "-p", Integer.toString(ports[0]));
         assertThat(r.output()).endsWith("OK\nagain\n");
+        // 9. Master-replica (the references' --cluster-replicas 1): a fourth node joins as the
+        // replica of the master of "key", that master crashes, the replica takes its slots.
+        int rport = Ports.free();
+        Path rdir = tmp.resolve("n" + rport);
+        writeConfig(rdir, rport);
+        // Until replicas sync data, a replica that never synced counts as too old to fail over
+        // (as in Redis); the validity check is switched off for this step.
+        Files.writeString(rdir.resolve("redis-" + rport + ".conf"), "cluster-replica-validity-factor 0\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        ServerProcess replica = startNode(rdir, rport);
+        r = RedisCli.run("--cluster", "add-node", "127.0.0.1:" + rport, "127.0.0.1:" + ports[0], "--cluster-slave",
+                "--cluster-master-id", ids[2]);
+        System.out.println(r.plain());
+        assertThat(r.plain()).contains(">>> Configure node as replica of 127.0.0.1:" + ports[2] + ".",
+                "[OK] New node added correctly.");
+        String rid;
+        try (Jedis j = jedis(rport)) {
+            rid = j.clusterMyId();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (int p : new int[] {ports[0], ports[1], ports[2], rport}) {
+                try (Jedis j = jedis(p)) {
+                    ClusterNodeInfo v = need(j, rid);
+                    assertThat(v.hasFlag(NodeFlags.SLAVE)).isTrue();
+                    assertThat(v.masterId()).isEqualTo(ids[2]);
+                    assertThat(info(j, "cluster_state")).isEqualTo("ok");
+                }
+            }
+        });
+        r = RedisCli.run("-p", Integer.toString(ports[2]), "debug", "segfault");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !nodes[2].isAlive());
+        crashed = System.nanoTime();
+        await().atMost(Duration.ofMillis(NODE_TIMEOUT * 4 + 5000)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            for (int p : new int[] {ports[0], ports[1], rport}) {
+                try (Jedis j = jedis(p)) {
+                    ClusterNodeInfo v = need(j, rid);
+                    assertThat(v.hasFlag(NodeFlags.MASTER)).isTrue();
+                    assertThat(v.slots().stream().map(SlotRange::toString).toList()).containsExactly("10923-16383");
+                    assertThat(info(j, "cluster_state")).isEqualTo("ok");
+                }
+            }
+        });
+        System.out.println("seed: replica promoted, cluster_state:ok on all survivors " + (System.nanoTime() - crashed) / 1_000_000
+                + " ms after the crash (cluster-node-timeout " + NODE_TIMEOUT + ")");
+        r = RedisCli.withInput("set key promoted\nget key\n", "-c", "-p", Integer.toString(ports[0]));
+        assertThat(r.output()).isEqualTo("-> Redirected to slot [12539] located at 127.0.0.1:" + rport + "\n" + "OK\n"
+                + "promoted\n");
+        assertThat(replica.isAlive()).isTrue();
     }
 }

@@ -61,6 +61,11 @@ public final class Args {
         return new String(b, StandardCharsets.ISO_8859_1);
     }
 
+    /** One byte per char (the inverse of {@link #latin1}). */
+    public static byte[] latin1Bytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -180,6 +180,7 @@ public final class BitCommands {
             Bits.setBit(a, offset, (int) (long) on);
             c.db().touched(argv[1]);
             c.server().addDirty(1);
+            c.server().notify(io.vermilion.pubsub.Events.STRING, "setbit", argv[1], c.dbIndex());
         }
         c.reply().integer(old);
     }
@@ -348,7 +349,10 @@ public final class BitCommands {
         }
         byte[] dest = argv[2];
         if (maxLen == 0) {
-            if (c.db().delete(dest)) c.server().addDirty(1);
+            if (c.db().delete(dest)) {
+                c.server().addDirty(1);
+                c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", dest, c.dbIndex());
+            }
             c.reply().integer(0);
             return;
         }
@@ -362,6 +366,7 @@ public final class BitCommands {
         }
         c.db().put(dest, out, false);
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.STRING, "set", dest, c.dbIndex());
         c.reply().integer(maxLen);
     }
 
@@ -491,6 +496,7 @@ public final class BitCommands {
         if (changes > 0) {
             c.db().touched(key);
             c.server().addDirty(changes);
+            c.server().notify(io.vermilion.pubsub.Events.STRING, "setbit", key, c.dbIndex());
         }
     }
 

@@ -186,7 +186,7 @@ public final class ClientCommands {
     static void kill(Client c, byte[][] argv) {
         String addr = null, laddr = null, type = null;
         long id = 0;
-        boolean userFilter = false;
+        String user = null;
         boolean skipMe = true;
         if (argv.length == 3) {
             addr = Args.latin1(argv[2]);
@@ -210,12 +210,11 @@ public final class ClientCommands {
                 } else if (Args.is(opt, "laddr") && more) {
                     laddr = Args.latin1(argv[i + 1]);
                 } else if (Args.is(opt, "user") && more) {
-                    // Only the default user exists.
-                    if (!java.util.Arrays.equals(argv[i + 1], "default".getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+                    if (AclCommands.acl(c).user(Args.latin1(argv[i + 1])) == null) {
                         Args.error(c, "ERR No such user '" + Args.latin1(argv[i + 1]) + "'");
                         return;
                     }
-                    userFilter = true;
+                    user = Args.latin1(argv[i + 1]);
                 } else if (Args.is(opt, "skipme") && more) {
                     if (Args.is(argv[i + 1], "yes")) skipMe = true;
                     else if (Args.is(argv[i + 1], "no")) skipMe = false;
@@ -237,7 +236,7 @@ public final class ClientCommands {
             if (laddr != null && !o.laddr().equals(laddr)) continue;
             if (type != null && !o.type().equals(type)) continue;
             if (id != 0 && o.id() != id) continue;
-            if (userFilter && !o.user().equals("default")) continue;
+            if (user != null && !o.user().equals(user)) continue;
             if (o == c && skipMe) continue;
             if (o == c) closeSelf = true;
             else victims.add(o);

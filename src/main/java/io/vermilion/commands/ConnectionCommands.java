@@ -13,14 +13,13 @@ import io.vermilion.node.Main;
 import io.vermilion.protocol.Errors;
 import io.vermilion.server.Client;
 import io.vermilion.server.CommandTable;
-import java.security.MessageDigest;
 
 /**
  * Connection commands: PING, ECHO, SELECT, QUIT, AUTH, HELLO, RESET. CLIENT lives in
  * {@link ClientCommands}.
  *
- * <p>Authentication follows Redis 7.0 without ACL users: there is only the "default" user, whose
- * password is requirepass (no password = the user is "nopass" and every password works).
+ * <p>Authentication checks ACL users ({@link io.vermilion.acl.Acl}); requirepass is the default
+ * user's password (no password = the user is "nopass" and every password works).
  */
 public final class ConnectionCommands {
     private ConnectionCommands() {}
@@ -81,24 +80,9 @@ public final class ConnectionCommands {
 
     // ------------------------------------------------------------------ authentication
 
-    /**
-     * Checks a username/password pair against the only user, "default". Compares in constant
-     * time so that the reply time does not leak how much of the password matched.
-     */
-    static boolean checkPassword(Client c, byte[] user, byte[] password) {
-        if (!java.util.Arrays.equals(user, DEFAULT_USER)) return false; // user names are case-sensitive
-        String required = c.server().config().get("requirepass");
-        if (required.isEmpty()) return true; // nopass: any password works
-        return MessageDigest.isEqual(io.vermilion.config.Config.toBytes(required), password);
-    }
-
-    /** Authenticates c or replies WRONGPASS. */
-    static boolean authenticate(Client c, byte[] user, byte[] password) {
-        if (checkPassword(c, user, password)) {
-            c.authenticated(true);
-            c.user("default");
-            return true;
-        }
+    /** Authenticates c as user (ACL users, see {@link io.vermilion.acl.Acl}) or replies WRONGPASS. */
+    static boolean authenticate(Client c, byte[] user, byte[] password, byte[] commandName) {
+        if (AclCommands.acl(c).authenticate(c, user, password, commandName)) return true;
         c.server().log().verbose("AUTH failed for user '" + Args.latin1(user) + "'");
         Args.error(c, Errors.WRONGPASS);
         return false;
@@ -114,7 +98,7 @@ public final class ConnectionCommands {
         byte[] user;
         byte[] password;
         if (argv.length == 2) {
-            if (!c.server().authRequired()) {
+            if (AclCommands.acl(c).defaultUser().nopass()) {
                 Args.error(c, "ERR AUTH <password> called without any password configured for the default user. "
                         + "Are you sure your configuration is correct?");
                 return;
@@ -125,7 +109,7 @@ public final class ConnectionCommands {
             user = argv[1];
             password = argv[2];
         }
-        if (authenticate(c, user, password)) c.reply().ok();
+        if (authenticate(c, user, password, argv[0])) c.reply().ok();
     }
 
     private static final byte[] DEFAULT_USER = {'d', 'e', 'f', 'a', 'u', 'l', 't'};
@@ -162,7 +146,7 @@ public final class ConnectionCommands {
                 return;
             }
         }
-        if (user != null && !authenticate(c, user, password)) return;
+        if (user != null && !authenticate(c, user, password, argv[0])) return;
         if (!c.authenticated() && c.server().authRequired()) {
             Args.error(c, "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
                     + "HELLO AUTH <user> <pass> option can be used to authenticate the client and select "

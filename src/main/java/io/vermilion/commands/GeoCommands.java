@@ -425,7 +425,10 @@ public final class GeoCommands {
 
         if (z == null) {
             if (storeKey != null) {
-                if (c.db().delete(storeKey)) c.server().addDirty(1);
+                if (c.db().delete(storeKey)) {
+                    c.server().addDirty(1);
+                    c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", storeKey, c.dbIndex());
+                }
                 c.reply().integer(0);
             } else {
                 c.reply().array(0);
@@ -448,7 +451,8 @@ public final class GeoCommands {
         if (storeKey == null) {
             replyPoints(c.reply(), found, returned, shape.conversion, withDist, withHash, withCoord);
         } else {
-            store(c, storeKey, found, returned, shape.conversion, storeDist);
+            store(c, storeKey, found, returned, shape.conversion, storeDist,
+                    (flags & GEOSEARCH) != 0 ? "geosearchstore" : "georadiusstore");
         }
     }
 
@@ -486,7 +490,7 @@ public final class GeoCommands {
      * the geohash or the distance as score replaces the destination; no results delete it.
      */
     private static void store(Client c, byte[] key, List<GeoSearch.Point> found, int returned, double conversion,
-                              boolean storeDist) {
+                              boolean storeDist, String event) {
         Db db = c.db();
         if (returned > 0) {
             ZSetValue dst = ZSetValue.newSkiplist();
@@ -502,8 +506,10 @@ public final class GeoCommands {
                     c.server().config().getLong("zset-max-listpack-value"), maxLen, totalLen);
             db.put(key, dst, false);
             c.server().addDirty(returned);
+            c.server().notify(io.vermilion.pubsub.Events.ZSET, event, key, c.dbIndex());
         } else if (db.delete(key)) {
             c.server().addDirty(1);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", key, c.dbIndex());
         }
         c.reply().integer(returned);
     }

@@ -171,6 +171,7 @@ public final class HashCommands {
         long created = h.setPairs(argv, 2, maxEntries, maxValue);
         stored(c, key, h, isNew);
         c.server().addDirty((argv.length - 2) / 2);
+        c.server().notify(io.vermilion.pubsub.Events.HASH, "hset", key, c.dbIndex());
         if (argv[0][1] == 's' || argv[0][1] == 'S') c.reply().integer(created);
         else c.reply().ok();
     }
@@ -190,6 +191,7 @@ public final class HashCommands {
         h.set(argv[2], argv[3], maxEntries(c), maxValue);
         stored(c, key, h, isNew);
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.HASH, "hset", key, c.dbIndex());
         c.reply().integer(1);
     }
 
@@ -227,6 +229,7 @@ public final class HashCommands {
         h.set(argv[2], Numbers.toBytes(value), maxEntries(c), maxValue(c));
         stored(c, key, h, isNew);
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.HASH, "hincrby", key, c.dbIndex());
         c.reply().integer(value);
     }
 
@@ -271,6 +274,7 @@ public final class HashCommands {
         c.server().addDirty(1);
         // Replicas and the AOF get the result, never a float operation to redo.
         c.propagateAs(HSET, key, argv[2], out);
+        c.server().notify(io.vermilion.pubsub.Events.HASH, "hincrbyfloat", key, c.dbIndex());
         c.reply().bulk(out);
     }
 
@@ -297,6 +301,8 @@ public final class HashCommands {
         if (deleted > 0) {
             if (!removed) c.db().touched(key);
             c.server().addDirty(deleted);
+            c.server().notify(io.vermilion.pubsub.Events.HASH, "hdel", key, c.dbIndex());
+            if (removed) c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", key, c.dbIndex());
         }
         c.reply().integer(deleted);
     }

@@ -125,6 +125,7 @@ public final class HllCommands {
             c.db().touched(key);
             c.server().addDirty(updated);
             Hll.invalidateCache(s);
+            c.server().notify(io.vermilion.pubsub.Events.STRING, "pfadd", key, c.dbIndex());
         }
         c.reply().integer(updated > 0 ? 1 : 0);
     }
@@ -196,6 +197,7 @@ public final class HllCommands {
         Hll.storeMerged(s, max, sparseMaxBytes(c));
         c.db().touched(key);
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.STRING, "pfadd", key, c.dbIndex());
         c.reply().ok();
     }
 

@@ -135,7 +135,8 @@ public final class InfoCommand {
         f.put("process_id", Long.toString(ProcessHandle.current().pid()));
         f.put("process_supervised", "no");
         f.put("run_id", srv.runId());
-        f.put("tcp_port", Integer.toString(srv.tcpPort()));
+        // As Redis: the TLS port when there is no plaintext one.
+        f.put("tcp_port", Integer.toString(srv.tcpPort() != 0 ? srv.tcpPort() : srv.config().getInt("tls-port")));
         f.put("server_time_usec", Long.toString(nowUsec()));
         f.put("uptime_in_seconds", Long.toString(uptime));
         f.put("uptime_in_days", Long.toString(uptime / 86400));

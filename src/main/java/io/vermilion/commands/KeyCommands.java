@@ -225,7 +225,10 @@ public final class KeyCommands {
         Db db = c.db();
         long n = 0;
         for (int j = 1; j < argv.length; j++) {
-            if (db.delete(argv[j])) n++;
+            if (db.delete(argv[j])) {
+                n++;
+                c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", argv[j], c.dbIndex());
+            }
         }
         c.server().addDirty(n);
         c.reply().integer(n);
@@ -273,6 +276,8 @@ public final class KeyCommands {
         }
         db.rename(from, to);
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.GENERIC, "rename_from", from, c.dbIndex());
+        c.server().notify(io.vermilion.pubsub.Events.GENERIC, "rename_to", to, c.dbIndex());
         if (nx) c.reply().integer(1);
         else c.reply().ok();
     }
@@ -325,6 +330,7 @@ public final class KeyCommands {
         dst.put(newKey, Types.copy(v), false);
         if (when != Db.NO_EXPIRE) dst.setExpire(newKey, when);
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.GENERIC, "copy_to", newKey, dstId);
         c.reply().integer(1);
     }
 
@@ -354,6 +360,8 @@ public final class KeyCommands {
         }
         src.moveTo(key, dst);
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.GENERIC, "move_from", key, c.dbIndex());
+        c.server().notify(io.vermilion.pubsub.Events.GENERIC, "move_to", key, id);
         c.reply().integer(1);
     }
 
@@ -449,6 +457,7 @@ public final class KeyCommands {
             db.delete(key);
             c.server().addDirty(1);
             c.propagateAs(c.server().config().getBool("lazyfree-lazy-expire") ? UNLINK : DEL, key);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", key, c.dbIndex());
             c.reply().integer(1);
             return;
         }
@@ -461,6 +470,7 @@ public final class KeyCommands {
             c.propagateAs(p);
         }
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.GENERIC, "expire", key, c.dbIndex());
         c.reply().integer(1);
     }
 
@@ -487,6 +497,7 @@ public final class KeyCommands {
         Db db = c.db();
         if (db.get(argv[1]) != null && db.persist(argv[1])) {
             c.server().addDirty(1);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "persist", argv[1], c.dbIndex());
             c.reply().integer(1);
         } else {
             c.reply().integer(0);

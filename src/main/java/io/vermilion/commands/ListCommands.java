@@ -180,9 +180,14 @@ public final class ListCommands {
     }
 
     /** After elements were removed: deletes the emptied key, or signals the change. */
-    private static void removed(Client c, byte[] key, QuickList ql, long n) {
-        if (ql.size() == 0) c.db().delete(key);
-        else c.db().touched(key);
+    private static void removed(Client c, byte[] key, QuickList ql, long n, boolean head) {
+        c.server().notify(io.vermilion.pubsub.Events.LIST, head ? "lpop" : "rpop", key, c.dbIndex());
+        if (ql.size() == 0) {
+            c.db().delete(key);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", key, c.dbIndex());
+        } else {
+            c.db().touched(key);
+        }
         c.server().addDirty(n);
     }
 
@@ -216,6 +221,7 @@ public final class ListCommands {
             c.db().touched(argv[1]);
         }
         c.server().addDirty(argv.length - 2);
+        c.server().notify(io.vermilion.pubsub.Events.LIST, head ? "lpush" : "rpush", argv[1], c.dbIndex());
         c.reply().integer(ql.size());
     }
 
@@ -245,7 +251,7 @@ public final class ListCommands {
         if (!hasCount) {
             ql.peek(head, new BulkOut(r));
             ql.drop(head);
-            removed(c, argv[1], ql, 1);
+            removed(c, argv[1], ql, 1, head);
         } else {
             popRange(c, argv[1], ql, head, count);
         }
@@ -263,7 +269,7 @@ public final class ListCommands {
             ql.range(ql.size() - 1, n, true, new BulkOut(r));
             ql.deleteRange(ql.size() - n, n);
         }
-        removed(c, key, ql, n);
+        removed(c, key, ql, n, head);
         return n;
     }
 
@@ -412,6 +418,7 @@ public final class ListCommands {
         c.reply().ok();
         c.db().touched(argv[1]);
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.LIST, "lset", argv[1], c.dbIndex());
     }
 
     static void ltrim(Client c, byte[][] argv) {
@@ -439,8 +446,13 @@ public final class ListCommands {
         }
         ql.deleteRange(0, ltrim);
         ql.deleteRange(ql.size() - rtrim, rtrim);
-        if (ql.size() == 0) c.db().delete(argv[1]);
-        else c.db().touched(argv[1]);
+        c.server().notify(io.vermilion.pubsub.Events.LIST, "ltrim", argv[1], c.dbIndex());
+        if (ql.size() == 0) {
+            c.db().delete(argv[1]);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", argv[1], c.dbIndex());
+        } else {
+            c.db().touched(argv[1]);
+        }
         c.server().addDirty(ltrim + rtrim);
         c.reply().ok();
     }
@@ -468,8 +480,13 @@ public final class ListCommands {
                 cur.next();
             }
         }
-        if (ql.size() == 0) c.db().delete(argv[1]);
-        else if (removed > 0) c.db().touched(argv[1]);
+        if (removed > 0) c.server().notify(io.vermilion.pubsub.Events.LIST, "lrem", argv[1], c.dbIndex());
+        if (ql.size() == 0) {
+            c.db().delete(argv[1]);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", argv[1], c.dbIndex());
+        } else if (removed > 0) {
+            c.db().touched(argv[1]);
+        }
         c.server().addDirty(removed);
         c.reply().integer(removed);
     }
@@ -493,6 +510,7 @@ public final class ListCommands {
                 cur.insert(after, argv[4]);
                 c.db().touched(argv[1]);
                 c.server().addDirty(1);
+                c.server().notify(io.vermilion.pubsub.Events.LIST, "linsert", argv[1], c.dbIndex());
                 c.reply().integer(ql.size());
                 return;
             }
@@ -529,8 +547,14 @@ public final class ListCommands {
         d.push(value, toHead);
         c.db().touched(dst);
         c.reply().bulk(value);
-        if (s.size() == 0) c.db().delete(src);
-        else c.db().touched(src);
+        c.server().notify(io.vermilion.pubsub.Events.LIST, toHead ? "lpush" : "rpush", dst, c.dbIndex());
+        c.server().notify(io.vermilion.pubsub.Events.LIST, fromHead ? "lpop" : "rpop", src, c.dbIndex());
+        if (s.size() == 0) {
+            c.db().delete(src);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", src, c.dbIndex());
+        } else {
+            c.db().touched(src);
+        }
         c.server().addDirty(1);
         return true;
     }
@@ -592,7 +616,7 @@ public final class ListCommands {
             if (count == -1) {
                 ql.peek(head, new BulkOut(r));
                 ql.drop(head);
-                removed(c, key, ql, 1);
+                removed(c, key, ql, 1, head);
                 c.propagateAs(head ? LPOP : RPOP, key);
             } else {
                 long n = popRange(c, key, ql, head, count);

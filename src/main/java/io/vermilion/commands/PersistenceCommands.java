@@ -182,6 +182,7 @@ public final class PersistenceCommands {
             if (deleted) {
                 c.propagateAs(DEL, key);
                 c.server().addDirty(1);
+                c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", key, c.dbIndex());
             }
             c.reply().ok();
             return;
@@ -201,6 +202,7 @@ public final class PersistenceCommands {
         if (freq >= 0) db.setFrequency(key, (int) freq);
         if (idle >= 0) db.setIdle(key, idle);
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.GENERIC, "restore", key, c.dbIndex());
         c.reply().ok();
     }
 }

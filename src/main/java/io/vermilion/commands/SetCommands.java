@@ -186,7 +186,10 @@ public final class SetCommands {
             db.put(key, s, false);
         }
         int added = s.addAll(argv, 2, argv.length, maxIntset(c));
-        if (added > 0) db.touched(key);
+        if (added > 0) {
+            db.touched(key);
+            c.server().notify(io.vermilion.pubsub.Events.SET, "sadd", key, c.dbIndex());
+        }
         c.server().addDirty(added);
         c.reply().integer(added);
     }
@@ -215,6 +218,8 @@ public final class SetCommands {
         if (deleted > 0) {
             if (!removed) db.touched(key);
             c.server().addDirty(deleted);
+            c.server().notify(io.vermilion.pubsub.Events.SET, "srem", key, c.dbIndex());
+            if (removed) c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", key, c.dbIndex());
         }
         c.reply().integer(deleted);
     }
@@ -241,8 +246,13 @@ public final class SetCommands {
             c.reply().integer(0);
             return;
         }
-        if (src.size() == 0) db.delete(srcKey);
-        else db.touched(srcKey);
+        c.server().notify(io.vermilion.pubsub.Events.SET, "srem", srcKey, c.dbIndex());
+        if (src.size() == 0) {
+            db.delete(srcKey);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", srcKey, c.dbIndex());
+        } else {
+            db.touched(srcKey);
+        }
         if (dst == null) {
             dst = RedisSet.forMember(member);
             db.put(dstKey, dst, false);
@@ -251,6 +261,7 @@ public final class SetCommands {
         if (dst.add(member, maxIntset(c))) {
             c.server().addDirty(1);
             db.touched(dstKey);
+            c.server().notify(io.vermilion.pubsub.Events.SET, "sadd", dstKey, c.dbIndex());
         }
         c.reply().integer(1);
     }
@@ -303,8 +314,13 @@ public final class SetCommands {
         c.propagateAs(SREM, key, member);
         c.reply().bulk(member);
         Db db = c.db();
-        if (s.size() == 0) db.delete(key);
-        else db.touched(key);
+        c.server().notify(io.vermilion.pubsub.Events.SET, "spop", key, c.dbIndex());
+        if (s.size() == 0) {
+            db.delete(key);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", key, c.dbIndex());
+        } else {
+            db.touched(key);
+        }
         c.server().addDirty(1);
     }
 
@@ -339,6 +355,7 @@ public final class SetCommands {
         long size = s.size();
         Db db = c.db();
         c.server().addDirty(Math.min(count, size));
+        c.server().notify(io.vermilion.pubsub.Events.SET, "spop", key, c.dbIndex());
         if (count >= size) {
             // The whole set: replied as a union of it alone (a counted read lookup, as Redis's
             // sunionDiffGenericCommand), then the key goes (propagated as DEL).
@@ -349,6 +366,7 @@ public final class SetCommands {
             c.reply().set(all.size());
             replyMembers(c.reply(), all);
             db.delete(key);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", key, c.dbIndex());
             c.propagateAs(DEL, key);
             return;
         }
@@ -524,15 +542,19 @@ public final class SetCommands {
     }
 
     /** Stores a store-command result: the set if not empty, else deletes dst. Replies its size. */
-    private static void store(Client c, byte[] dst, RedisSet result) {
+    private static void store(Client c, byte[] dst, RedisSet result, String event) {
         Db db = c.db();
         if (result.size() > 0) {
             db.put(dst, result, false);
             c.reply().integer(result.size());
             c.server().addDirty(1);
+            c.server().notify(io.vermilion.pubsub.Events.SET, event, dst, c.dbIndex());
         } else {
             c.reply().integer(0);
-            if (db.delete(dst)) c.server().addDirty(1);
+            if (db.delete(dst)) {
+                c.server().addDirty(1);
+                c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", dst, c.dbIndex());
+            }
         }
     }
 
@@ -544,7 +566,10 @@ public final class SetCommands {
         for (RedisSet s : sets) if (s == null) empty = true;
         if (empty) {
             if (dst != null) {
-                if (c.db().delete(dst)) c.server().addDirty(1);
+                if (c.db().delete(dst)) {
+                    c.server().addDirty(1);
+                    c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", dst, c.dbIndex());
+                }
                 c.reply().integer(0);
             } else if (cardOnly) {
                 c.reply().integer(0);
@@ -610,7 +635,7 @@ public final class SetCommands {
         if (cardOnly) {
             c.reply().integer(card);
         } else {
-            store(c, dst, result);
+            store(c, dst, result, "sinterstore");
         }
     }
 
@@ -683,7 +708,7 @@ public final class SetCommands {
             c.reply().set(result.size());
             replyMembers(c.reply(), result);
         } else {
-            store(c, dst, result);
+            store(c, dst, result, diff ? "sdiffstore" : "sunionstore");
         }
     }
 

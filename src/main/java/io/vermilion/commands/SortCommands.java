@@ -248,8 +248,10 @@ public final class SortCommands {
         if (outputlen > 0) {
             c.db().put(storekey, result, false);
             c.server().addDirty(outputlen);
+            c.server().notify(io.vermilion.pubsub.Events.LIST, "sortstore", storekey, c.dbIndex());
         } else if (c.db().delete(storekey)) {
             c.server().addDirty(1);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", storekey, c.dbIndex());
         }
         c.reply().integer(outputlen);
     }

@@ -534,9 +534,12 @@ public final class StreamCommands {
         c.reply().bulk(idText);
         c.db().touched(key);
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.STREAM, "xadd", key, c.dbIndex());
         byte[][] prop = null;
         if (a.strategy != Stream.TRIM_NONE) {
-            s.trim(a.strategy, a.maxlen, a.minid, a.approx, a.limit);
+            if (s.trim(a.strategy, a.maxlen, a.minid, a.approx, a.limit) != 0) {
+                c.server().notify(io.vermilion.pubsub.Events.STREAM, "xtrim", key, c.dbIndex());
+            }
             if (a.approx) {
                 prop = argv.clone();
                 rewriteTrim(prop, s, a);
@@ -567,6 +570,7 @@ public final class StreamCommands {
             }
             c.db().touched(argv[1]);
             c.server().addDirty(deleted);
+            c.server().notify(io.vermilion.pubsub.Events.STREAM, "xtrim", argv[1], c.dbIndex());
         }
         c.reply().integer(deleted);
     }
@@ -657,6 +661,7 @@ public final class StreamCommands {
             }
             c.db().touched(argv[1]);
             c.server().addDirty(deleted);
+            c.server().notify(io.vermilion.pubsub.Events.STREAM, "xdel", argv[1], c.dbIndex());
         }
         c.reply().integer(deleted);
     }
@@ -827,6 +832,7 @@ public final class StreamCommands {
                 } else {
                     consumer = g.createConsumer(consumerName, t);
                     c.server().addDirty(1);
+                    c.server().notify(io.vermilion.pubsub.Events.STREAM, "xgroup-createconsumer", key, c.dbIndex());
                     if (noack) ops.add(new byte[][] {XGROUP, CREATECONSUMER, key, groupName, consumer.name});
                 }
                 if (history) replyHistory(c, s, start, count, consumer);
@@ -1010,6 +1016,7 @@ public final class StreamCommands {
             if (s.createGroup(grpname, id, entriesRead) != null) {
                 c.reply().ok();
                 c.server().addDirty(1);
+                c.server().notify(io.vermilion.pubsub.Events.STREAM, "xgroup-create", argv[2], c.dbIndex());
             } else {
                 Args.error(c, "BUSYGROUP Consumer Group name already exists");
             }
@@ -1025,18 +1032,23 @@ public final class StreamCommands {
             cg.entriesRead = entriesRead;
             c.reply().ok();
             c.server().addDirty(1);
+            c.server().notify(io.vermilion.pubsub.Events.STREAM, "xgroup-setid", argv[2], c.dbIndex());
         } else if (Args.is(opt, "destroy") && argv.length == 4) {
             if (cg != null) {
                 s.destroyGroup(grpname);
                 c.reply().integer(1);
                 c.server().addDirty(1);
+                c.server().notify(io.vermilion.pubsub.Events.STREAM, "xgroup-destroy", argv[2], c.dbIndex());
                 c.server().blocking().signal(c.db(), argv[2]);   // its XREADGROUP waiters get -NOGROUP
             } else {
                 c.reply().integer(0);
             }
         } else if (Args.is(opt, "createconsumer") && argv.length == 5) {
             Stream.Consumer created = cg.createConsumer(argv[4], now(c));
-            if (created != null) c.server().addDirty(1);
+            if (created != null) {
+                c.server().addDirty(1);
+                c.server().notify(io.vermilion.pubsub.Events.STREAM, "xgroup-createconsumer", argv[2], c.dbIndex());
+            }
             c.reply().integer(created != null ? 1 : 0);
         } else if (Args.is(opt, "delconsumer") && argv.length == 5) {
             long pending = 0;
@@ -1045,6 +1057,7 @@ public final class StreamCommands {
                 pending = consumer.pel.size();
                 cg.deleteConsumer(consumer);
                 c.server().addDirty(1);
+                c.server().notify(io.vermilion.pubsub.Events.STREAM, "xgroup-delconsumer", argv[2], c.dbIndex());
             }
             c.reply().integer(pending);
         } else {
@@ -1106,6 +1119,7 @@ public final class StreamCommands {
         if (!maxXdel.isZero()) s.maxDeletedId = maxXdel;
         c.reply().ok();
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.STREAM, "xsetid", argv[1], c.dbIndex());
     }
 
     // ------------------------------------------------------------------ XACK / XPENDING
@@ -1333,6 +1347,7 @@ public final class StreamCommands {
                     consumer.seenTime = t;
                 } else {
                     consumer = g.createConsumer(name, t);
+                    c.server().notify(io.vermilion.pubsub.Events.STREAM, "xgroup-createconsumer", argv[1], c.dbIndex());
                     c.server().addDirty(1);
                 }
             }
@@ -1429,6 +1444,7 @@ public final class StreamCommands {
                     consumer.seenTime = t;
                 } else {
                     consumer = g.createConsumer(name, t);
+                    c.server().notify(io.vermilion.pubsub.Events.STREAM, "xgroup-createconsumer", argv[1], c.dbIndex());
                     c.server().addDirty(1);
                 }
             }

@@ -317,6 +317,8 @@ public final class StringCommands {
             c.propagateAs(SET_CMD, key, val, PXAT_ARG, Numbers.toBytes(at));
         }
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.STRING, "set", key, c.dbIndex());
+        if (expire != null) c.server().notify(io.vermilion.pubsub.Events.GENERIC, "expire", key, c.dbIndex());
         if ((flags & GET) != 0) return;
         if (intReply) c.reply().integer(1);
         else c.reply().ok();
@@ -366,14 +368,17 @@ public final class StringCommands {
             db.delete(key);
             c.propagateAs(DEL_CMD, key);
             c.server().addDirty(1);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", key, c.dbIndex());
         } else if (o.expire() != null) {
             db.setExpire(key, at);
             c.propagateAs(PEXPIREAT_CMD, key, Numbers.toBytes(at));
             c.server().addDirty(1);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "expire", key, c.dbIndex());
         } else if ((o.flags() & PERSIST) != 0) {
             if (db.persist(key)) {
                 c.propagateAs(PERSIST_CMD, key);
                 c.server().addDirty(1);
+                c.server().notify(io.vermilion.pubsub.Events.GENERIC, "persist", key, c.dbIndex());
             }
         }
     }
@@ -385,6 +390,7 @@ public final class StringCommands {
         if (v != null && c.db().delete(argv[1])) {
             c.propagateAs(DEL_CMD, argv[1]);
             c.server().addDirty(1);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", argv[1], c.dbIndex());
         }
     }
 
@@ -393,6 +399,7 @@ public final class StringCommands {
         c.db().put(argv[1], argv[2], false);
         c.propagateAs(SET_CMD, argv[1], argv[2]);
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.STRING, "set", argv[1], c.dbIndex());
     }
 
     // ------------------------------------------------------------------ MGET, MSET, MSETNX
@@ -430,7 +437,10 @@ public final class StringCommands {
                 }
             }
         }
-        for (int j = 1; j < argv.length; j += 2) db.put(argv[j], argv[j + 1], false);
+        for (int j = 1; j < argv.length; j += 2) {
+            db.put(argv[j], argv[j + 1], false);
+            c.server().notify(io.vermilion.pubsub.Events.STRING, "set", argv[j], c.dbIndex());
+        }
         c.server().addDirty((argv.length - 1) / 2);
         if (nx) c.reply().integer(1);
         else c.reply().ok();
@@ -468,6 +478,7 @@ public final class StringCommands {
             total = s.length();
         }
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.STRING, "append", key, c.dbIndex());
         c.reply().integer(total);
     }
 
@@ -522,6 +533,7 @@ public final class StringCommands {
         }
         s.setRange((int) offset, val);
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.STRING, "setrange", key, c.dbIndex());
         c.reply().integer(s.length());
     }
 
@@ -606,6 +618,7 @@ public final class StringCommands {
         // Digits of a long read back as an "int"-encoded value, the encoding Redis gives the result.
         c.db().put(key, Numbers.toBytes(value), true);
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.STRING, "incrby", key, c.dbIndex());
         c.reply().integer(value);
     }
 
@@ -632,6 +645,7 @@ public final class StringCommands {
         // Replicas and the AOF get the exact result, not a float operation to redo.
         c.propagateAs(SET_CMD, key, out, KEEPTTL_ARG);
         c.server().addDirty(1);
+        c.server().notify(io.vermilion.pubsub.Events.STRING, "incrbyfloat", key, c.dbIndex());
         c.reply().bulk(out);
     }
 

@@ -120,6 +120,12 @@ public final class TransactionCommands {
         server.beginPropagationGroup();
         try {
             for (Transaction.Queued q : queue) {
+                // ACL rules may have changed since the command was queued (Redis rechecks at EXEC).
+                String denied = server.access() == null ? null : server.access().checkQueued(c, q.spec(), q.argv());
+                if (denied != null) {
+                    Args.error(c, denied);
+                    continue;
+                }
                 if (server.router() != null && server.router().refuseQueued(c, q.spec(), q.argv())) continue;
                 server.call(c, q.spec(), q.argv());
             }

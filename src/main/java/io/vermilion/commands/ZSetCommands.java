@@ -277,15 +277,19 @@ public final class ZSetCommands {
     }
 
     /** Replaces or deletes the destination of a store command (setKey / dbDelete). */
-    private static void store(Client c, byte[] dst, ZSetValue z) {
+    private static void store(Client c, byte[] dst, ZSetValue z, String event) {
         Db db = c.db();
         if (z.size() > 0) {
             db.put(dst, z, false);
             c.reply().integer(z.size());
             c.server().addDirty(1);
+            c.server().notify(io.vermilion.pubsub.Events.ZSET, event, dst, c.dbIndex());
         } else {
             c.reply().integer(0);
-            if (db.delete(dst)) c.server().addDirty(1);
+            if (db.delete(dst)) {
+                c.server().addDirty(1);
+                c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", dst, c.dbIndex());
+            }
         }
     }
 
@@ -350,7 +354,7 @@ public final class ZSetCommands {
                 int r = z.add(scores[j], argv[idx + 1 + 2 * j], flags, me, mv, newScore);
                 if (r == ZSetValue.NAN) {
                     Args.error(c, "ERR resulting score is not a number (NaN)");
-                    finishZadd(c, key, added, updated);
+                    finishZadd(c, key, added, updated, incr);
                     return;
                 }
                 if ((r & ZSetValue.ADDED) != 0) added++;
@@ -359,7 +363,7 @@ public final class ZSetCommands {
                 score = newScore[0];
             }
         }
-        finishZadd(c, key, added, updated);
+        finishZadd(c, key, added, updated, incr);
         if (incr) {
             if (processed > 0) dbl(c.reply(), score);
             else c.reply().nullBulk();
@@ -368,9 +372,12 @@ public final class ZSetCommands {
         }
     }
 
-    private static void finishZadd(Client c, byte[] key, int added, int updated) {
+    private static void finishZadd(Client c, byte[] key, int added, int updated, boolean incr) {
         c.server().addDirty(added + updated);
-        if (added + updated > 0) c.db().touched(key);
+        if (added + updated > 0) {
+            c.db().touched(key);
+            c.server().notify(io.vermilion.pubsub.Events.ZSET, incr ? "zincr" : "zadd", key, c.dbIndex());
+        }
     }
 
     static void zrem(Client c, byte[][] argv) {
@@ -395,6 +402,8 @@ public final class ZSetCommands {
         if (deleted > 0) {
             if (!removed) c.db().touched(key);
             c.server().addDirty(deleted);
+            c.server().notify(io.vermilion.pubsub.Events.ZSET, "zrem", key, c.dbIndex());
+            if (removed) c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", key, c.dbIndex());
         }
         c.reply().integer(deleted);
     }
@@ -447,8 +456,15 @@ public final class ZSetCommands {
         } else {
             deleted = z.removeRangeByLex(lr);
         }
-        if (z.size() == 0) c.db().delete(key);
-        else if (deleted > 0) c.db().touched(key);
+        if (deleted > 0) {
+            c.server().notify(io.vermilion.pubsub.Events.ZSET, type == RANK ? "zremrangebyrank" : type == SCORE ? "zremrangebyscore" : "zremrangebylex", key, c.dbIndex());
+        }
+        if (z.size() == 0) {
+            c.db().delete(key);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", key, c.dbIndex());
+        } else if (deleted > 0) {
+            c.db().touched(key);
+        }
         c.server().addDirty(deleted);
         c.reply().integer(deleted);
     }
@@ -526,7 +542,7 @@ public final class ZSetCommands {
         }
         Object v = readZ(c, key);
         if (v == null) {
-            if (store) store(c, argv[1], ZSetValue.newListpack());
+            if (store) store(c, argv[1], ZSetValue.newListpack(), "zrangestore");
             else c.reply().array(0);
             return;
         }
@@ -589,7 +605,7 @@ public final class ZSetCommands {
             if (end < 0) end = llen + end;
             if (start < 0) start = 0;
             if (start > end || start >= llen) {
-                store(c, dst, ZSetValue.newListpack());
+                store(c, dst, ZSetValue.newListpack(), "zrangestore");
                 return;
             }
             if (end >= llen) end = llen - 1;
@@ -608,7 +624,7 @@ public final class ZSetCommands {
                 z.rangeByLex(lr, reverse, lim[0], lim[1], add);
             }
         }
-        store(c, dst, out);
+        store(c, dst, out, "zrangestore");
     }
 
     // ------------------------------------------------------------------ simple reads
@@ -748,8 +764,13 @@ public final class ZSetCommands {
         }
         c.server().addDirty(rangelen);
         if (popped != null) popped[0] = rangelen;
-        if (z.size() == 0) c.db().delete(key);
-        else c.db().touched(key);
+        if (rangelen > 0) c.server().notify(io.vermilion.pubsub.Events.ZSET, max ? "zpopmax" : "zpopmin", key, c.dbIndex());
+        if (z.size() == 0) {
+            c.db().delete(key);
+            c.server().notify(io.vermilion.pubsub.Events.GENERIC, "del", key, c.dbIndex());
+        } else {
+            c.db().touched(key);
+        }
         return key;
     }
 
@@ -1136,7 +1157,7 @@ public final class ZSetCommands {
         Reply r = c.reply();
         if (dst != null) {
             if (out.size() > 0) out.convertToListpackIfNeeded(maxEntries(c), maxValue(c), maxLen[0], maxLen[1]);
-            store(c, dst, out);
+            store(c, dst, out, op == UNION ? "zunionstore" : op == INTER ? "zinterstore" : "zdiffstore");
         } else if (cardOnly) {
             r.integer(card[0]);
         } else {

@@ -55,6 +55,21 @@ public final class Config {
 
     private record Entry(String name, Directive directive, boolean alias) {}
 
+    /** A {@code user} or {@code rename-command} line, kept for the node to apply after loading. */
+    public record SecurityLine(int lineNumber, String text, List<String> argv) {}
+
+    private final List<SecurityLine> securityLines = new ArrayList<>();
+
+    /** The {@code user} and {@code rename-command} lines read, in file order. */
+    public List<SecurityLine> securityLines() {
+        return Collections.unmodifiableList(securityLines);
+    }
+
+    /** The fatal config error for a security line, in Redis's format. */
+    public static ConfigException fatal(SecurityLine l, String error) {
+        return fatal(l.lineNumber(), l.text(), error);
+    }
+
     private final List<Directive> table = Directives.create();
     /** Lower-case name (primary or alias) to its entry. */
     private final Map<String, Entry> entries = new HashMap<>();
@@ -219,6 +234,9 @@ public final class Config {
             } else if (name.indexOf('.') >= 0) {
                 if (argc < 2) throw fatal(i + 1, line, "Module config specified without value");
                 moduleConfigs.put(name, String.join(" ", argv.subList(1, argc)));
+            } else if ((name.equals("user") && argc >= 2) || (name.equals("rename-command") && argc == 3)) {
+                // Applied once the command table exists (VermilionNode): see docs/security.md.
+                securityLines.add(new SecurityLine(i + 1, line, List.copyOf(argv)));
             } else if (name.equals("sentinel")) {
                 // A bare "sentinel" only selects sentinel mode on the command line.
                 if (argc != 1) throw fatal(i + 1, line, "sentinel directive while not in sentinel mode");
@@ -668,7 +686,7 @@ public final class Config {
             case "port":
                 return Long.toString(port);
             case "tls-port":
-                return "0";
+                return Long.toString(getLong("tls-port"));
             case "unixsocket":
                 return get("unixsocket");
             default:

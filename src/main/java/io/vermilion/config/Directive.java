@@ -22,6 +22,8 @@ abstract class Directive {
     static final int PROTECTED = 1 << 5;
     /** CONFIG SET refused while the dataset is loading. */
     static final int DENY_LOADING = 1 << 6;
+    /** CONFIG SET applies it even when the value is unchanged (Redis's VOLATILE_CONFIG: certificate files are reloaded). */
+    static final int VOLATILE = 1 << 7;
 
     /** A rejected value; the message is Redis's text for it. */
     static final class InvalidValue extends Exception {
@@ -141,7 +143,7 @@ abstract class Directive {
                 if (err != null) throw new InvalidValue(err);
             }
             String v = emptyIsNull && a.isEmpty() ? null : a;
-            boolean changed = !java.util.Objects.equals(v, value);
+            boolean changed = has(VOLATILE) || !java.util.Objects.equals(v, value);
             value = v;
             return changed;
         }

@@ -10,14 +10,15 @@ import static io.vermilion.config.Directive.OCTAL;
 import static io.vermilion.config.Directive.PERCENT;
 import static io.vermilion.config.Directive.PROTECTED;
 import static io.vermilion.config.Directive.SENSITIVE;
+import static io.vermilion.config.Directive.VOLATILE;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The directive table: every standard directive of Redis 7.0 (names, aliases, flags, bounds and
- * defaults as in Redis 7.0.15) except the tls-* family, since Vermilion has no TLS. Most of
- * them are accepted for compatibility and only stored; see docs/config.md for what takes effect.
+ * defaults as in Redis 7.0.15 built with TLS, tls-* included). Most of them are accepted for
+ * compatibility and only stored; see docs/config.md for what takes effect and docs/tls.md for TLS.
  */
 final class Directives {
     private Directives() {}
@@ -214,6 +215,29 @@ final class Directives {
         t.add(num("repl-backlog-ttl", null, 0, 0, LONG_MAX, 3600));
         t.add(mem("auto-aof-rewrite-min-size", null, 0, 0, LONG_MAX, false, 64L * 1024 * 1024));
         t.add(num("loading-process-events-interval-bytes", null, HIDDEN, 1024, INT_MAX, 2 * 1024 * 1024));
+
+        // TLS (Redis's USE_OPENSSL block; applied by io.vermilion.net.tls.Tls)
+        t.add(num("tls-port", null, 0, 0, 65535, 0));
+        t.add(num("tls-session-cache-size", null, 0, 0, INT_MAX, 20 * 1024));
+        t.add(num("tls-session-cache-timeout", null, 0, 0, INT_MAX, 300));
+        t.add(bool("tls-cluster", null, 0, false));
+        t.add(bool("tls-replication", null, 0, false));
+        t.add(new Directive.Enum("tls-auth-clients", null, 0, new String[] {"no", "yes", "optional"},
+                new int[] {0, 1, 2}, 1, null));
+        t.add(bool("tls-prefer-server-ciphers", null, 0, false));
+        t.add(bool("tls-session-caching", null, 0, true));
+        t.add(str("tls-cert-file", null, VOLATILE, true, null, null));
+        t.add(str("tls-key-file", null, VOLATILE, true, null, null));
+        t.add(str("tls-key-file-pass", null, 0, true, null, null));
+        t.add(str("tls-client-cert-file", null, VOLATILE, true, null, null));
+        t.add(str("tls-client-key-file", null, VOLATILE, true, null, null));
+        t.add(str("tls-client-key-file-pass", null, 0, true, null, null));
+        t.add(str("tls-dh-params-file", null, VOLATILE, true, null, null));
+        t.add(str("tls-ca-cert-file", null, VOLATILE, true, null, null));
+        t.add(str("tls-ca-cert-dir", null, VOLATILE, true, null, null));
+        t.add(str("tls-protocols", null, 0, true, null, null));
+        t.add(str("tls-ciphers", null, 0, true, null, null));
+        t.add(str("tls-ciphersuites", null, 0, true, null, null));
 
         // special
         t.add(new Specials.Dir());

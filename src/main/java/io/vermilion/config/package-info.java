@@ -1,7 +1,7 @@
 /**
  * The redis.conf-style configuration of a Vermilion node.
  *
- * <p>{@link io.vermilion.config.Config} holds every directive Redis 7.0 knows (TLS excepted) with its
+ * <p>{@link io.vermilion.config.Config} holds every directive Redis 7.0 knows (the tls-* family included) with its
  * Redis 7.0 default, parses configuration files and {@code --name value} command-line arguments
  * exactly as redis-server does (same quoting rules, same error texts and line numbers), and
  * implements the semantics behind CONFIG GET, CONFIG SET and CONFIG REWRITE. Real Redis 7.0.15 is

@@ -52,7 +52,7 @@ public final class Db {
         int i = d.find(key);
         if (i < 0) return null;
         if (d.expires != null && isExpired(d.expires[i])) {
-            expireAt(d, i);
+            if (!keyspace.replicaExpiry()) expireAt(d, i);
             return null;
         }
         d.lru[i] = keyspace.touched(d.lru[i]);
@@ -69,7 +69,7 @@ public final class Db {
         int i = d.find(key);
         if (i < 0) return null;
         if (d.expires != null && isExpired(d.expires[i])) {
-            expireAt(d, i);
+            if (!keyspace.replicaExpiry()) expireAt(d, i);
             return null;
         }
         Object v = d.vals[i];

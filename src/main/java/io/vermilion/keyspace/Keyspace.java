@@ -94,6 +94,15 @@ public final class Keyspace {
     public void activeExpireEnabled(boolean on) { activeExpireEnabled = on; }
 
     public boolean expiryEnabled() { return expiryEnabled; }
+
+    private boolean replicaExpiry;
+
+    /**
+     * On a replica (Redis's expireIfNeeded when masterhost is set): lookups hide a logically
+     * expired key but never delete it; the master's DEL does. Active expiry is off as well.
+     */
+    public boolean replicaExpiry() { return replicaExpiry; }
+    public void replicaExpiry(boolean on) { replicaExpiry = on; }
     public void expiryEnabled(boolean on) { expiryEnabled = on; }
 
     // ---------------------------------------------------------------- access tracking (LRU / LFU)
@@ -230,7 +239,7 @@ public final class Keyspace {
 
     /** Runs active expiry over all databases with a total budget of visited entries. */
     public int activeExpireCycle(int budgetPerDb) {
-        if (!activeExpireEnabled || !expiryEnabled) return 0;
+        if (!activeExpireEnabled || !expiryEnabled || replicaExpiry) return 0;
         int n = 0;
         for (Db d : dbs) n += d.activeExpire(budgetPerDb);
         return n;

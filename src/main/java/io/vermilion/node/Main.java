@@ -44,7 +44,15 @@ public final class Main {
             daemonize(args);
             return;
         }
-        VermilionNode node = new VermilionNode(config);
+        VermilionNode node;
+        try {
+            node = new VermilionNode(config);
+        } catch (io.vermilion.acl.SecurityConfig.StartupException e) {
+            if (e.configError() != null) System.err.println(e.getMessage());
+            else new io.vermilion.util.Log().warning(e.getMessage());
+            System.exit(1);
+            return;
+        }
         String logfile = config.get("logfile");
         node.server().log().file(logfile.isEmpty() ? "" : config.resolve(logfile).toString());
         node.server().log().notice("oO0OoO0OoO0Oo Vermilion is starting oO0OoO0OoO0Oo");
@@ -66,7 +74,8 @@ public final class Main {
         });
         try {
             node.start();
-        } catch (io.vermilion.persistence.DataLoadException | io.vermilion.cluster.runtime.ClusterStartupException e) {
+        } catch (io.vermilion.persistence.DataLoadException | io.vermilion.cluster.runtime.ClusterStartupException
+                | io.vermilion.net.tls.TlsException e) {
             node.server().log().warning(e.getMessage());
             System.exit(1);
             return;

@@ -40,9 +40,12 @@ public final class VermilionNode implements AutoCloseable {
     private final Server server;
     private final NetServer net;
     private final Persistence persistence;
+    private final io.vermilion.replication.Replication replication;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Cluster mode state (cluster-enabled yes), else null. */
     private final ClusterState cluster;
+    /** TLS contexts, the tls-port listener and their CONFIG SET hooks (docs/tls.md). */
+    private final io.vermilion.net.tls.Tls tls;
     private volatile boolean closed;
 
     public VermilionNode(Config config) {
@@ -51,7 +54,9 @@ public final class VermilionNode implements AutoCloseable {
         this.server = new Server(config, keyspace);
         trackAccess(config, keyspace);
         this.persistence = new Persistence(server);
+        this.replication = new io.vermilion.replication.Replication(server);
         registerCommands(server.commands());
+        io.vermilion.pubsub.PubSub pubsub = io.vermilion.pubsub.PubSub.install(server);
         // The shared RDB codecs load sets with this node's intset threshold (see SetCodec).
         io.vermilion.persistence.rdb.SetCodec.maxIntsetEntries(config.getLong("set-max-intset-entries"));
         config.addListener("set-max-intset-entries",
@@ -64,17 +69,25 @@ public final class VermilionNode implements AutoCloseable {
         config.addListener("zset-max-listpack-value", v -> zsetLimits.run());
         this.net = new NetServer("vermilion-" + config.getInt("port"));
         server.loop(net.loop());
+        this.tls = new io.vermilion.net.tls.Tls(config, server.log());
         if (server.clusterEnabled()) {
             cluster = new ClusterState(server);
+            cluster.replication(new ClusterReplicationBridge(replication));
             server.router(new ClusterRouter(cluster));
+            pubsub.cluster(cluster::propagatePublish, server.keyspace()::slotOf);
+            cluster.publishListener(pubsub::publishLocal);
+            cluster.shardSlotListener(pubsub::slotRemoved);
         } else {
             cluster = null;
         }
+        // ACL users, requirepass, rename-command and the aclfile (see docs/security.md).
+        io.vermilion.acl.SecurityConfig.apply(server, new io.vermilion.acl.Acl(server));
     }
 
     /** Every command family, in one list: adding a family is one line here. */
     static void registerCommands(CommandTable t) {
         ConnectionCommands.register(t);
+        io.vermilion.commands.AclCommands.register(t);
         ClientCommands.register(t);
         TransactionCommands.register(t);
         StringCommands.register(t);
@@ -95,6 +108,10 @@ public final class VermilionNode implements AutoCloseable {
         PersistenceCommands.register(t);
         MigrateCommands.register(t);
         ClusterCommands.register(t);
+        io.vermilion.commands.ScriptingCommands.register(t);
+        io.vermilion.commands.FunctionCommands.register(t);
+        io.vermilion.replication.ReplicationCommands.register(t);
+        io.vermilion.commands.PubSubCommands.register(t);
     }
 
     /**
@@ -113,18 +130,37 @@ public final class VermilionNode implements AutoCloseable {
     public Server server() { return server; }
     public Config config() { return config; }
     public Persistence persistence() { return persistence; }
+    /** The node's replication (REPLICAOF, offsets, replicas; see docs/replication.md). */
+    public io.vermilion.replication.Replication replication() { return replication; }
     /** The cluster state in cluster mode, else null. */
     public ClusterState cluster() { return cluster; }
+    public io.vermilion.net.tls.Tls tls() { return tls; }
 
     /** Binds the port and starts the timers. */
     public VermilionNode start() throws Exception {
         server.log().level(config.get("loglevel"));
         List<String> binds = bindAddresses(config.get("bind"));
+        try {
+            tls.configureAtStartup();
+        } catch (io.vermilion.net.tls.TlsException e) {
+            net.close();
+            throw e;
+        }
         if (cluster != null) {
+            cluster.tls(new io.vermilion.cluster.runtime.BusTls() {
+                @Override public io.netty.channel.ChannelHandler accepted(io.netty.channel.Channel ch) {
+                    return tls.busAccepted(ch);
+                }
+                @Override public io.netty.channel.ChannelHandler connecting(io.netty.channel.Channel ch, String host, int port) {
+                    return tls.busConnector(ch, host, port);
+                }
+            });
             // As Redis: lock and load nodes.conf and bind the bus port before serving clients.
             try {
                 cluster.init();
-                cluster.start(server.loop(), binds, config.getInt("port"));
+                // With tls-cluster the bus port derives from tls-port, as in Redis.
+                cluster.start(server.loop(), binds, config.getBool("tls-cluster") ? config.getInt("tls-port")
+                        : config.getInt("port"));
             } catch (Exception e) {
                 cluster.close();
                 net.close();
@@ -136,7 +172,14 @@ public final class VermilionNode implements AutoCloseable {
         // start of the load must get -LOADING, not an empty dataset.
         server.loading(true);
         net.listen(server, binds, config.getInt("port"), config.getInt("tcp-backlog"));
-        server.tcpPort(net.boundPort());
+        server.tcpPort(Math.max(0, net.boundPort()));
+        try {
+            tls.start(net, binds);
+        } catch (io.vermilion.net.tls.TlsException e) {
+            if (cluster != null) cluster.close();
+            net.close();
+            throw e;
+        }
         server.log().notice("Network transport: " + (net.nativeTransport() ? "native epoll" : "NIO"));
         // CONFIG SET port / bind move the listeners at once; a failure vetoes the change.
         config.addListener("port", v -> {
@@ -170,6 +213,7 @@ public final class VermilionNode implements AutoCloseable {
             awaitStop();
             throw e;
         }
+        replication.start(persistence);
         return this;
     }
 
@@ -272,6 +316,7 @@ public final class VermilionNode implements AutoCloseable {
 
     private void doClose() {
         if (cluster != null) cluster.close();
+        tls.close();
         net.close();
         // The event loop has ended: nothing else touches persistence state now.
         persistence.close();

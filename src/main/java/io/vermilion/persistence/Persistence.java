@@ -92,8 +92,17 @@ public final class Persistence implements PersistenceInfo {
     public RdbWriter.AuxInfo auxInfo(boolean aofBase) {
         Runtime rt = Runtime.getRuntime();
         return new RdbWriter.AuxInfo(Main.REDIS_VERSION, System.currentTimeMillis() / 1000,
-                rt.totalMemory() - rt.freeMemory(), aofBase, null);
+                rt.totalMemory() - rt.freeMemory(), aofBase, aofBase ? null : replInfo.get());
     }
+
+    private java.util.function.Supplier<RdbWriter.ReplInfo> replInfo = () -> null;
+    private volatile RdbWriter.ReplInfo loadedReplInfo;
+
+    /** What RDB saves record of replication (repl-id, repl-offset, repl-stream-db); replication installs it. */
+    public void replInfo(java.util.function.Supplier<RdbWriter.ReplInfo> s) { replInfo = s; }
+
+    /** The replication fields of the RDB file loaded at startup, or null. */
+    public RdbWriter.ReplInfo loadedReplInfo() { return loadedReplInfo; }
 
     public Path rdbPath() { return config.resolve(config.get("dbfilename")); }
 
@@ -146,6 +155,7 @@ public final class Persistence implements PersistenceInfo {
             throw new DataLoadException("Fatal error loading the DB: " + e.getMessage() + ". Exiting.", e);
         }
         finishLoading(pipe, ks, expiry);
+        loadedReplInfo = loader.replInfo();
         lastLoadLoaded = loader.loaded();
         lastLoadExpired = loader.expired();
         log.notice("Done loading RDB, keys loaded: " + loader.loaded() + ", keys expired: " + loader.expired() + ".");

@@ -33,7 +33,17 @@ public final class RdbLoader implements RdbHandler {
         this.aofBase = aofBase;
     }
 
+    private String replId;
+    private long replOffset = -1;
+    private int replStreamDb;
+
     public long loaded() { return loaded; }
+
+    /** The repl-id / repl-offset / repl-stream-db aux fields read, or null if absent. */
+    public io.vermilion.persistence.rdb.RdbWriter.ReplInfo replInfo() {
+        if (replId == null || replOffset < 0) return null;
+        return new io.vermilion.persistence.rdb.RdbWriter.ReplInfo(replStreamDb, replId, replOffset);
+    }
     public long expired() { return expired; }
 
     /** Reads a whole RDB file; the keyspace is expected empty. */
@@ -60,6 +70,12 @@ public final class RdbLoader implements RdbHandler {
             log.notice(String.format("RDB memory usage when created %.2f Mb", parse(v) / (1024.0 * 1024.0)));
         } else if (k.equalsIgnoreCase("aof-base")) {
             if (parse(v) != 0) log.notice("RDB is base AOF");
+        } else if (k.equalsIgnoreCase("repl-id")) {
+            replId = v;
+        } else if (k.equalsIgnoreCase("repl-offset")) {
+            replOffset = parse(v);
+        } else if (k.equalsIgnoreCase("repl-stream-db")) {
+            replStreamDb = (int) parse(v);
         } else if (k.equalsIgnoreCase("aof-preamble")) {
             if (parse(v) != 0) log.notice("RDB has an AOF tail");
         } else {

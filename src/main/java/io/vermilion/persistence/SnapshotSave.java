@@ -213,7 +213,9 @@ public final class SnapshotSave {
             if (b.n > 0) queue.add(b);
             if (complete) {
                 snap.close();
-                queue.put(END);
+                // Never block the command thread on the queue: a writer whose target needs the
+                // event loop (a replica's socket) would then wait for it forever.
+                putEnd();
             } else {
                 // Scheduled, not executed: lets the event loop serve clients between slices.
                 server.loop().schedule(this::pump, 0, TimeUnit.NANOSECONDS);
@@ -221,6 +223,11 @@ public final class SnapshotSave {
         } catch (Exception e) {
             fail(e);
         }
+    }
+
+    private void putEnd() {
+        if (cancelled || finished) return;
+        if (!queue.offer(END)) server.loop().schedule(this::putEnd, 1, TimeUnit.MILLISECONDS);
     }
 
     private void fail(Throwable e) {

@@ -115,6 +115,12 @@ public final class Client {
         patternSubscriptions = patterns;
         shardSubscriptions = shardChannels;
     }
+    /**
+     * Where a message pushed to this client goes right now: the real reply buffer of its running
+     * command (so the push precedes that command's reply and ignores CLIENT REPLY OFF, as Redis's
+     * CLIENT_PUSHING), or null when none of its commands runs (then it goes onto the connection).
+     */
+    public io.netty.buffer.ByteBuf pushBuffer() { return server.currentClient() == this ? out : null; }
     public int subscriptions() { return subscriptions; }
     public int patternSubscriptions() { return patternSubscriptions; }
     public int shardSubscriptions() { return shardSubscriptions; }
@@ -237,6 +243,9 @@ public final class Client {
         if (replicaType != null) return replicaType;
         return pubsub ? "pubsub" : "normal";
     }
+
+    /** The connection of this replica to its master, whose stream it applies. */
+    public boolean isMaster() { return "master".equals(replicaType); }
 
     /** Marks a replication link ("master" or "replica"); null for an ordinary client. */
     public void replicaType(String t) { replicaType = t; }

@@ -49,6 +49,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     java.nio.charset.StandardCharsets.US_ASCII)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        String denied = server.access() == null ? null : server.access().refuseConnection(ctx.channel().remoteAddress());
+        if (denied != null) {
+            // Protected mode (Redis's clientAcceptHandler): explain, then close.
+            server.stats().rejectedConnections++;
+            // Half-close after the message and drop what the client sends, so that unread input
+            // does not turn the close into a reset that loses the message; close for good soon after.
+            ctx.writeAndFlush(Unpooled.copiedBuffer("-" + denied + "\r\n", java.nio.charset.StandardCharsets.US_ASCII))
+                    .addListener(f -> {
+                        if (ctx.channel() instanceof io.netty.channel.socket.DuplexChannel d) d.shutdownOutput();
+                        else ctx.close();
+                    });
+            ctx.executor().schedule(() -> { ctx.close(); }, 1, java.util.concurrent.TimeUnit.SECONDS);
+            return;
+        }
         server.clientLimits().accepted(ctx.channel());
         reply = new Reply(null);
         client = server.newClient(ctx.channel(), reply);

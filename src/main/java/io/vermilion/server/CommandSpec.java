@@ -73,6 +73,7 @@ public final class CommandSpec {
     // legacy (first, last, step) derived from the key specs as Redis 7.0 does
     int legacyFirst, legacyLast, legacyStep;
     CommandSpec parent;
+    int aclId = -1;             // index in the ACL command bitmaps (io.vermilion.acl)
 
     // statistics (INFO commandstats)
     long calls, usec, rejectedCalls, failedCalls;
@@ -113,6 +114,9 @@ public final class CommandSpec {
     public int legacyLast() { return legacyLast; }
     public int legacyStep() { return legacyStep; }
     public CommandSpec parent() { return parent; }
+    /** This command's bit in ACL command bitmaps, assigned by the ACL (-1 before). */
+    public int aclId() { return aclId; }
+    public void aclId(int id) { aclId = id; }
     public KeysProc keysProc() { return keysProc; }
     public String group() { return group; }
     public String since() { return since; }

@@ -16,28 +16,53 @@ public final class CommandTable {
     private CommandSpec[] slots = new CommandSpec[512];
     private byte[][] slotNames = new byte[512][];
 
+    /** Names requests use (differs from byName after rename-command). */
+    private final Map<String, CommandSpec> requestNames = new TreeMap<>();
+
     public CommandSpec add(CommandSpec.Builder b) {
         CommandSpec s = b.build(null);
         if (byName.put(s.name, s) != null) throw new IllegalStateException("duplicate command " + s.name);
+        requestNames.put(s.name, s);
         index(s);
         return s;
     }
 
+    /**
+     * rename-command: requests name the command {@code to} instead of {@code from} (an empty
+     * {@code to} disables it). COMMAND, ACL rules and error texts keep the original name, as in
+     * Redis. Returns null, or Redis's config error text.
+     */
+    public String rename(String from, String to) {
+        String f = from.toLowerCase(java.util.Locale.ROOT);
+        String t = to.toLowerCase(java.util.Locale.ROOT);
+        CommandSpec s = requestNames.get(f);
+        if (s == null) return "No such command in rename-command";
+        requestNames.remove(f);
+        if (!t.isEmpty()) {
+            if (requestNames.containsKey(t)) return "Target command name already exists";
+            requestNames.put(t, s);
+        }
+        slots = new CommandSpec[slots.length];
+        slotNames = new byte[slots.length][];
+        for (Map.Entry<String, CommandSpec> e : requestNames.entrySet()) put(e.getKey(), e.getValue());
+        return null;
+    }
+
     private void index(CommandSpec s) {
-        if ((byName.size() * 2) > slots.length) {
+        if ((requestNames.size() * 2) > slots.length) {
             slots = new CommandSpec[slots.length * 2];
             slotNames = new byte[slots.length][];
-            for (CommandSpec c : byName.values()) put(c);
+            for (Map.Entry<String, CommandSpec> e : requestNames.entrySet()) put(e.getKey(), e.getValue());
         } else {
-            put(s);
+            put(s.name, s);
         }
     }
 
-    private void put(CommandSpec s) {
-        byte[] n = s.name.getBytes(StandardCharsets.US_ASCII);
+    private void put(String name, CommandSpec s) {
+        byte[] n = name.getBytes(StandardCharsets.ISO_8859_1);
         int mask = slots.length - 1;
         int i = hash(n) & mask;
-        while (slots[i] != null && slots[i] != s) i = (i + 1) & mask;
+        while (slots[i] != null && !java.util.Arrays.equals(slotNames[i], n)) i = (i + 1) & mask;
         slots[i] = s;
         slotNames[i] = n;
     }

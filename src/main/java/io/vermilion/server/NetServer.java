@@ -62,7 +62,8 @@ public final class NetServer {
         this.server = server;
         this.backlog = backlog;
         bootstrap = base().channel(channelClass);
-        for (String addr : addresses) {
+        // Port 0: no TCP listener at all, as in Redis (a node may listen on tls-port only).
+        for (String addr : port == 0 ? List.<String>of() : addresses) {
             boolean optional = addr.startsWith("-");
             try {
                 listeners.add(bootstrap.bind(new InetSocketAddress(host(addr), port)).sync().channel());
@@ -79,6 +80,11 @@ public final class NetServer {
 
     /** Everything about the listeners but their channel type. */
     private ServerBootstrap base() {
+        return base(null);
+    }
+
+    /** As {@link #base()}, with {@code first} (if not null) adding handlers ahead of the client's (TLS). */
+    private ServerBootstrap base(java.util.function.Consumer<SocketChannel> first) {
         Server srv = server;
         return new ServerBootstrap()
                 .group(group, group)
@@ -90,6 +96,7 @@ public final class NetServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (first != null) first.accept(ch);
                         ch.pipeline().addLast(new ClientHandler(srv));
                     }
                 });
@@ -107,11 +114,26 @@ public final class NetServer {
      * an error). On a failure the sockets bound so far are closed and the exception is thrown.
      */
     private List<Channel> bindAll(List<String> addresses, int port, Server server) throws IOException {
+        return bindAll(addresses, port, server, null);
+    }
+
+    /**
+     * Extra client listeners (the TLS port, see io.vermilion.net.tls) whose connections get
+     * {@code first}'s handlers ahead of the client handler. Binds at once, on or off the loop;
+     * throws (with nothing left bound) when a non-optional address cannot be bound.
+     */
+    public List<Channel> bindExtra(List<String> addresses, int port, java.util.function.Consumer<SocketChannel> first)
+            throws IOException {
+        return bindAll(addresses, port, server, first);
+    }
+
+    private List<Channel> bindAll(List<String> addresses, int port, Server server,
+            java.util.function.Consumer<SocketChannel> first) throws IOException {
         List<Channel> bound = new ArrayList<>();
         for (String addr : addresses) {
             String host = host(addr);
             try {
-                bound.add(boundChannel(new InetSocketAddress(host, port)));
+                bound.add(boundChannel(new InetSocketAddress(host, port), first));
             } catch (IOException | RuntimeException e) {
                 server.log().warning("Warning: Could not create server TCP listening socket " + host + ":" + port
                         + ": bind: " + e.getMessage());
@@ -125,7 +147,8 @@ public final class NetServer {
     }
 
     /** A listening socket bound right now, wrapped in a channel registered on the loop. */
-    private Channel boundChannel(InetSocketAddress address) throws IOException {
+    private Channel boundChannel(InetSocketAddress address, java.util.function.Consumer<SocketChannel> first)
+            throws IOException {
         Channel ch;
         if (nativeTransport()) {
             io.netty.channel.unix.Socket sock = io.netty.channel.unix.Socket.newSocketStream();
@@ -151,7 +174,7 @@ public final class NetServer {
         }
         Channel prebound = ch;
         // Registering from the loop itself completes at once; accepting starts with the channel.
-        base().channelFactory(() -> (ServerChannel) prebound).register();
+        base(first).channelFactory(() -> (ServerChannel) prebound).register();
         return ch;
     }
 

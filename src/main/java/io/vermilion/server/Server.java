@@ -41,6 +41,25 @@ public final class Server {
          * any more, or null to keep it blocked.
          */
         default String blockedRedirect(Client c, CommandSpec spec, byte[] key) { return null; }
+
+        /** Whether this node serves the slot now (scripts: keys touched by redis.call must be local). */
+        default boolean servesSlot(int slot) { return true; }
+    }
+
+    /**
+     * The node's replication (io.vermilion.replication.Replication installs itself): the role,
+     * and the refusals Redis makes for it (READONLY, NOREPLICAS, MASTERDOWN).
+     */
+    public interface ReplicationHook {
+        boolean isReplica();
+
+        /** The error to refuse this command with, or null; {@code write}: it writes (or EXEC of writes). */
+        String refuse(Client c, CommandSpec spec, boolean write);
+    }
+
+    /** Receives keyspace notifications (the Pub/Sub family publishes them). */
+    public interface KeyspaceEvents {
+        void notify(int type, String event, byte[] key, int db);
     }
 
     /** Hears every write command that changed the dataset (AOF, replication). */
@@ -81,6 +100,7 @@ public final class Server {
     private long nextClientId = 1;
     private EventLoop loop;
     private Router router;
+    private AccessControl access;    // ACL (io.vermilion.acl.Acl); null = everything allowed
     private final List<Propagator> propagators = new ArrayList<>();
     private ShutdownAction shutdownAction;
     private boolean loading;
@@ -113,12 +133,19 @@ public final class Server {
     private final long startupMemory = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
     private long peakMemory;
     private String multiplexingApi = "epoll";
-    private boolean replica;
+    private ReplicationHook replication;
     private io.vermilion.server.eviction.MaxMemory maxMemory;           // maxmemory, eviction (docs/memory.md)
     private io.vermilion.server.limits.ClientLimits clientLimits;       // output buffer limits, keepalive (docs/limits.md)
     private final List<io.vermilion.keyspace.Keyspace.KeyListener> evictionListeners = new ArrayList<>();
     private List<Object[]> propagationGroup; // during EXEC: writes collected to wrap in MULTI/EXEC
     private long errorMark;                  // errorReplies when the innermost call started/ended
+    private final Map<Class<?>, Object> extensions = new java.util.HashMap<>();
+    private String busyError;                // set while a script runs past busy-reply-threshold
+    private Client current;                  // the client whose command call() is running
+    private final Map<Class<?>, Object> parts = new java.util.HashMap<>();
+    private final List<java.util.function.Consumer<Client>> closeListeners = new ArrayList<>();
+    private int notifyMask;                  // notify-keyspace-events classes (0: off)
+    private KeyspaceEvents keyspaceEvents;
 
     public Server(Config config, Keyspace keyspace) {
         this.config = config;
@@ -191,7 +218,34 @@ public final class Server {
     public void loop(EventLoop l) { loop = l; }
     public Router router() { return router; }
     public void router(Router r) { router = r; }
+    /** The ACL checks (see {@link AccessControl}); null when none are installed. */
+    public AccessControl access() { return access; }
+    public void access(AccessControl a) { access = a; }
     public void addPropagator(Propagator p) { propagators.add(p); }
+
+    /** Per-node state of a command family (e.g. the scripting engine), made on first use. */
+    @SuppressWarnings("unchecked")
+    public <T> T extension(Class<T> type, java.util.function.Function<Server, T> make) {
+        Object o = extensions.get(type);
+        if (o == null) {
+            o = make.apply(this);
+            extensions.put(type, o);
+        }
+        return (T) o;
+    }
+
+    /**
+     * While non-null (a script runs past busy-reply-threshold), commands without the allow-busy
+     * flag are refused with this error (Redis's -BUSY while processEventsWhileBlocked).
+     */
+    public void busyError(String err) { busyError = err; }
+    public String busyError() { return busyError; }
+    public boolean inPropagationGroup() { return propagationGroup != null; }
+    public int propagationGroupSize() { return propagationGroup == null ? 0 : propagationGroup.size(); }
+    /** Drops what was collected after {@code size} (a script's redis.set_repl(REPL_NONE)). */
+    public void truncatePropagationGroup(int size) {
+        if (propagationGroup != null) while (propagationGroup.size() > size) propagationGroup.remove(propagationGroup.size() - 1);
+    }
     public void removePropagator(Propagator p) { propagators.remove(p); }
     public void replyBarrier(ReplyBarrier b) { barrier = b; }
 
@@ -247,9 +301,13 @@ public final class Server {
     public io.vermilion.util.Log log() { return log; }
     public boolean clusterEnabled() { return config.getBool("cluster-enabled"); }
     public boolean authRequired() { return authRequired; }
-    /** Whether this node replicates from a master (HELLO role, INFO role); set by replication. */
-    public boolean isReplica() { return replica; }
-    public void replica(boolean r) { replica = r; }
+    /** Whether this node replicates from a master (HELLO role, INFO role): asks the replication. */
+    public boolean isReplica() { return replication != null && replication.isReplica(); }
+    /** The replication installed on this node (an io.vermilion.replication.Replication), or null. */
+    public ReplicationHook replication() { return replication; }
+    public void replication(ReplicationHook r) { replication = r; }
+    /** Set by the ACL: the default user has a password or is disabled, so new clients must AUTH. */
+    public void authRequired(boolean r) { authRequired = r; }
     public String replId() { return replId; }
     public long startupMemory() { return startupMemory; }
     public String multiplexingApi() { return multiplexingApi; }
@@ -308,7 +366,35 @@ public final class Server {
         return c;
     }
 
+    /**
+     * A family's per-node state that commands reach through the server without the server
+     * knowing its type (e.g. {@code io.vermilion.pubsub.PubSub}).
+     */
+    public <T> void part(Class<T> type, T value) { parts.put(type, value); }
+    public <T> T part(Class<T> type) { return type.cast(parts.get(type)); }
+
+    /** Runs when a connection goes away (disconnect, CLIENT KILL), after its transaction and blocking state. */
+    public void addCloseListener(java.util.function.Consumer<Client> l) { closeListeners.add(l); }
+
+    /** The client whose command is running (null between commands). */
+    public Client currentClient() { return current; }
+
+    /** Installs the keyspace-notification sink and the classes it wants (notify-keyspace-events). */
+    public void keyspaceEvents(KeyspaceEvents sink, int mask) {
+        keyspaceEvents = sink;
+        notifyMask = sink == null ? 0 : mask;
+    }
+
+    /**
+     * A keyspace event (Redis's notifyKeyspaceEvent): {@code type} is its class bit
+     * ({@code io.vermilion.pubsub.Events}), {@code event} its name. One int test when off.
+     */
+    public void notify(int type, String event, byte[] key, int db) {
+        if ((notifyMask & type) != 0) keyspaceEvents.notify(type, event, key, db);
+    }
+
     public void removeClient(Client c) {
+        for (int i = 0; i < closeListeners.size(); i++) closeListeners.get(i).accept(c);
         if (c.blocked) blocking.clientGone(c);
         if (c.tx != null) c.tx.discard(c);
         clients.remove(c.id);
@@ -389,13 +475,39 @@ public final class Server {
             reject(c, spec, "ERR Command not allowed inside a transaction");
             return true;
         }
-        if (router != null && router.redirect(c, spec, argv)) {
+        if (access != null && !c.isInternal() && !c.isMaster()) {
+            String denied = access.check(c, spec, argv);
+            if (denied != null) {
+                reject(c, spec, denied);
+                return true;
+            }
+        }
+        // The master's stream is never redirected (Redis: the master client is exempt).
+        if (router != null && !c.isMaster() && router.redirect(c, spec, argv)) {
             // A redirected command dooms the transaction; a redirected EXEC ends it (Redis).
             if (tx != null) {
                 if (spec.name.equals("exec")) tx.discard(c);
                 else tx.flag();
             }
             spec.rejectedCalls++;
+            return true;
+        }
+        if (busyError != null && !spec.has(CommandSpec.Flag.ALLOW_BUSY) && !c.isInternal()) {
+            reject(c, spec, busyError);
+            return true;
+        }
+        if (replication != null) {
+            boolean write = spec.has(CommandSpec.Flag.WRITE)
+                    || (spec.name.equals("exec") && c.tx != null && c.tx.queuedWrite);
+            String refusal = replication.refuse(c, spec, write);
+            if (refusal != null) {
+                reject(c, spec, refusal);
+                return true;
+            }
+        }
+        if (c.pubsub && c.reply.proto() == 2 && !allowedWhileSubscribed(spec)) {
+            reject(c, spec, "ERR Can't execute '" + spec.fullName + "': only (P|S)SUBSCRIBE / "
+                    + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return true;
         }
         if (maxMemory.refuse(c, spec)) { reject(c, spec, io.vermilion.server.eviction.MaxMemory.OOM); return true; }
@@ -414,6 +526,15 @@ public final class Server {
     private static boolean controlsTransaction(CommandSpec spec) {
         return switch (spec.name) {
             case "exec", "discard", "multi", "watch", "quit", "reset" -> true;
+            default -> false;
+        };
+    }
+
+    /** What a RESP2 connection in pub/sub mode may run (Redis's processCommand). */
+    private static boolean allowedWhileSubscribed(CommandSpec spec) {
+        return switch (spec.name) {
+            case "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe",
+                 "punsubscribe", "quit", "reset" -> spec.parent == null;
             default -> false;
         };
     }
@@ -485,7 +606,13 @@ public final class Server {
         c.propagateAs = null;
         c.runningSpec = spec;
         c.runningArgv = argv;
-        spec.handler.execute(c, argv);
+        Client prevCurrent = current;
+        current = c;
+        try {
+            spec.handler.execute(c, argv);
+        } finally {
+            current = prevCurrent;
+        }
         byte[][] propagated = c.propagateAs != null ? c.propagateAs : argv;
         c.propagateAs = null;
         long usec = (System.nanoTime() - t0) / 1000;
@@ -527,7 +654,13 @@ public final class Server {
         c.propagateAs = null;
         c.runningSpec = spec;
         c.runningArgv = argv;
-        spec.handler.execute(c, argv);
+        Client prevCurrent = current;
+        current = c;
+        try {
+            spec.handler.execute(c, argv);
+        } finally {
+            current = prevCurrent;
+        }
         byte[][] propagated = c.propagateAs != null ? c.propagateAs : argv;
         c.propagateAs = null;
         spec.usec += (System.nanoTime() - t0) / 1000;
@@ -598,7 +731,7 @@ public final class Server {
     }
 
     /** Sends "+<time> [db addr] "arg" ..." to every MONITOR client. */
-    private void feedMonitors(Client c, byte[][] argv) {
+    public void feedMonitors(Client c, byte[][] argv) {
         long now = System.currentTimeMillis();
         StringBuilder sb = new StringBuilder();
         sb.append('+').append(now / 1000).append('.').append(String.format("%06d", (now % 1000) * 1000));

@@ -39,10 +39,10 @@ final class ClusterCliSupport {
         return java.util.stream.Stream.of(ServerProcess.Kind.VERMILION, ServerProcess.Kind.REDIS);
     }
 
-    /** Skips the rest of a test on Vermilion nodes, which do not replicate yet. */
-    static void assumeReplication(ServerProcess.Kind kind) {
+    /** Skips the rest of a test on Vermilion nodes, which do not serve SYNC yet (replication protocol). */
+    static void assumeSync(ServerProcess.Kind kind) {
         org.junit.jupiter.api.Assumptions.assumeTrue(kind == ServerProcess.Kind.REDIS,
-                "replication not implemented yet on Vermilion (CLUSTER REPLICATE, SYNC)");
+                "replication not implemented yet on Vermilion (SYNC for --cluster backup)");
     }
 
     private ClusterCliSupport() {}

@@ -1,7 +1,7 @@
 package io.vermilion.cli.cluster;
 
 import static io.vermilion.cli.cluster.ClusterCliSupport.addr;
-import static io.vermilion.cli.cluster.ClusterCliSupport.assumeReplication;
+import static io.vermilion.cli.cluster.ClusterCliSupport.assumeSync;
 import static io.vermilion.cli.cluster.ClusterCliSupport.assertSettled;
 import static io.vermilion.cli.cluster.ClusterCliSupport.call;
 import static io.vermilion.cli.cluster.ClusterCliSupport.maskIds;
@@ -117,7 +117,6 @@ class ClusterManagerIT {
 
     @BothKinds
     void createWithReplicasLikeRedisCli(ServerProcess.Kind kind) throws Exception {
-        assumeReplication(kind);
         List<ServerProcess> a = freshNodes(kind, 6), b = freshNodes(kind, 6);
         try {
             List<String> argsA = new ArrayList<>(List.of("--cluster", "create"));
@@ -271,10 +270,8 @@ class ClusterManagerIT {
                 assertThat(noMore.out()).contains("*** No rebalancing needed! All nodes are within the 1.00% threshold.");
                 assertThat(missingOrWrong(p1, keys)).isEmpty();
 
-                // A replica for node 4 (real Redis only: Vermilion does not replicate yet, so
-                // there node 4 is emptied and removed without one, and the test is marked
-                // skipped at the end).
-                boolean replicas = kind == ServerProcess.Kind.REDIS;
+                // A replica for node 4 (CLUSTER REPLICATE; both kinds).
+                boolean replicas = true;
                 List<Integer> all5 = new ArrayList<>(all4);
                 if (replicas) {
                 Result addReplica = ours("--cluster", "add-node", addr(p5), addr(p1), "--cluster-slave",
@@ -323,7 +320,6 @@ class ClusterManagerIT {
                     assertThat(a.out()).as("%s", List.of(args)).isEqualTo(e.out());
                     assertThat(a.exit()).isEqualTo(e.exit()).isEqualTo(1);
                 }
-                assumeReplication(kind); // reports the replica steps above as not run on Vermilion
             } finally {
                 closeAll(extra);
             }
@@ -362,8 +358,7 @@ class ClusterManagerIT {
             assertThat(ours("--cluster", "import", addr(p)).err())
                     .isEqualTo("[ERR] Option '--cluster-from' is required for subcommand 'import'.\n");
 
-            // Backup fetches each master's RDB with SYNC: real Redis only until Vermilion replicates.
-            assumeReplication(kind);
+            // Backup fetches each master's RDB with SYNC (Vermilion serves it since replication landed).
             Path ourDir = Files.createTempDirectory("backup-ours");
             Path theirDir = Files.createTempDirectory("backup-redis");
             try {

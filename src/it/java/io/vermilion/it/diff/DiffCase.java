@@ -16,9 +16,20 @@ import java.util.List;
  * @param payload the bytes sent verbatim for {@link Kind#INLINE} and {@link Kind#RAW}
  * @param sleepMs delay for {@link Kind#SLEEP}
  * @param error   for {@link Kind#INVALID}: why the line could not be parsed
+ * @param conn    which of the file's connections the line uses: 1 (default) or {@code @N} (2..9)
  */
 public record DiffCase(String file, int line, String text, Kind kind, Marker marker, List<byte[]> args,
-                       byte[] payload, long sleepMs, String error) {
+                       byte[] payload, long sleepMs, String error, int conn) {
+
+    public DiffCase(String file, int line, String text, Kind kind, Marker marker, List<byte[]> args,
+                    byte[] payload, long sleepMs, String error) {
+        this(file, line, text, kind, marker, args, payload, sleepMs, error, 1);
+    }
+
+    /** The same case on connection {@code n}. */
+    public DiffCase on(int n) {
+        return new DiffCase(file, line, text, kind, marker, args, payload, sleepMs, error, n);
+    }
 
     public enum Kind {
         /** A command sent as a RESP multibulk, like redis-cli does. */
@@ -27,6 +38,8 @@ public record DiffCase(String file, int line, String text, Kind kind, Marker mar
         INLINE,
         /** {@code !raw "bytes"}: arbitrary bytes, for protocol error cases. */
         RAW,
+        /** {@code !next}: send nothing, read the next frame (a pushed Pub/Sub message). */
+        NEXT,
         /** {@code ~sleep N}: wait N ms (both servers see the same wall clock). */
         SLEEP,
         /** A line the parser rejected; it becomes a failing test so the script gets fixed. */

@@ -166,6 +166,9 @@ class DifferentialIT {
         private final String file;
         private final Endpoint oracle;
         private final Endpoint target;
+        /** Connections 2..9 of {@code @N} lines, opened on first use (index = N). */
+        private final Endpoint[] oracleN = new Endpoint[10];
+        private final Endpoint[] targetN = new Endpoint[10];
         private boolean opened;
         /** Target failures in a row; past a few, the rest of the file fails fast instead of timing out. */
         private int targetFailuresInARow;
@@ -212,6 +215,17 @@ class DifferentialIT {
                 Thread.sleep(c.sleepMs());
                 return;
             }
+            Endpoint oracle = this.oracle, target = this.target;
+            if (c.conn() != 1) {
+                int n = c.conn();
+                if (oracleN[n] == null) {
+                    oracleN[n] = new Endpoint("redis", oraclePort, timeoutMs());
+                    targetN[n] = new Endpoint(targetName, targetPort, timeoutMs());
+                    reconnect(n);
+                }
+                oracle = oracleN[n];
+                target = targetN[n];
+            }
             oracle.send(c);
             target.send(c);
             Endpoint.Outcome expected = oracle.receive(c);
@@ -228,7 +242,10 @@ class DifferentialIT {
                             + pad(target.name) + actual.describe());
                 }
             } finally {
-                if (resync) reconnect();
+                if (resync) {
+                    if (c.conn() == 1) reconnect();
+                    else reconnect(c.conn());
+                }
             }
         }
 
@@ -265,9 +282,22 @@ class DifferentialIT {
             }
         }
 
+        private void reconnect(int n) {
+            try {
+                oracleN[n].open();
+                targetN[n].open();
+            } catch (IOException e) {
+                throw new UncheckedIOException(file + ": cannot connect @" + n, e);
+            }
+        }
+
         void close() {
             oracle.close();
             target.close();
+            for (int n = 2; n < 10; n++) {
+                if (oracleN[n] != null) oracleN[n].close();
+                if (targetN[n] != null) targetN[n].close();
+            }
         }
     }
 }

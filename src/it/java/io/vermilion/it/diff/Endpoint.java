@@ -123,7 +123,7 @@ final class Endpoint implements AutoCloseable {
 
     Outcome receive(DiffCase c) {
         if (c.marker() == Marker.NOREPLY) return Outcome.notRead();
-        if (c.kind() == DiffCase.Kind.COMMAND) {
+        if (c.kind() == DiffCase.Kind.COMMAND || c.kind() == DiffCase.Kind.NEXT) {
             try {
                 return new Outcome(List.of(reader.read()), false, null, true);
             } catch (EOFException | SocketException e) {

@@ -49,6 +49,21 @@ public final class ScriptParser {
         String text = new String(line, StandardCharsets.UTF_8).strip();
         int i = skipSpace(line, 0);
         if (i == line.length || line[i] == '#') return null;
+        // "@N " selects the file's N-th connection (multi-connection cases: Pub/Sub).
+        if (line[i] == '@') {
+            int e = tokenEnd(line, i);
+            String n = new String(line, i + 1, e - i - 1, StandardCharsets.UTF_8);
+            if (n.length() != 1 || n.charAt(0) < '1' || n.charAt(0) > '9') {
+                return invalid(file, lineNo, text, "connection prefix must be @1..@9");
+            }
+            byte[] rest = Arrays.copyOfRange(line, skipSpace(line, e), line.length);
+            if (rest.length == 0) return invalid(file, lineNo, text, "connection prefix without a command");
+            DiffCase c = parseLine(file, lineNo, rest);
+            if (c == null) return invalid(file, lineNo, text, "connection prefix without a command");
+            if (c.kind() == DiffCase.Kind.INVALID || c.kind() == DiffCase.Kind.SLEEP) return c;
+            return new DiffCase(file, lineNo, text, c.kind(), c.marker(), c.args(), c.payload(), c.sleepMs(),
+                    c.error(), n.charAt(0) - '0');
+        }
         Marker marker = Marker.EXACT;
         if (line[i] == '~') {
             int e = tokenEnd(line, i);
@@ -73,6 +88,11 @@ public final class ScriptParser {
                 int e = tokenEnd(line, i);
                 String form = new String(line, i, e - i, StandardCharsets.UTF_8);
                 switch (form) {
+                    case "!next" -> {
+                        if (skipSpace(line, e) != line.length) return invalid(file, lineNo, text, "!next takes no argument");
+                        if (marker == Marker.NOREPLY) return invalid(file, lineNo, text, "!next reads a frame: ~noreply makes no sense");
+                        return new DiffCase(file, lineNo, text, DiffCase.Kind.NEXT, marker, List.of(), null, 0, null);
+                    }
                     case "!inline" -> {
                         // Everything after the single separating space is sent verbatim, so inline
                         // quoting and odd spacing reach the server untouched.
@@ -91,7 +111,7 @@ public final class ScriptParser {
                         return new DiffCase(file, lineNo, text, DiffCase.Kind.RAW, marker, List.of(), b.toByteArray(), 0, null);
                     }
                     default -> {
-                        return invalid(file, lineNo, text, "unknown form " + form + " (use !inline or !raw)");
+                        return invalid(file, lineNo, text, "unknown form " + form + " (use !inline, !raw or !next)");
                     }
                 }
             }

@@ -64,6 +64,12 @@ public final class ServerProcess implements AutoCloseable {
     /** As {@link #start(Kind, int, List)} with an explicit directory and optional config file. */
     public static ServerProcess start(Kind kind, int port, Path dir, Path configFile, List<String> extraArgs)
             throws IOException {
+        return start(kind, port, dir, configFile, extraArgs, List.of());
+    }
+
+    /** As above, with extra JVM options for a Vermilion node (e.g. {@code -Dvermilion.crashpoint=...}). */
+    public static ServerProcess start(Kind kind, int port, Path dir, Path configFile, List<String> extraArgs,
+            List<String> jvmArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (kind == Kind.REDIS) {
             cmd.add(redisServerBinary());
@@ -71,6 +77,7 @@ public final class ServerProcess implements AutoCloseable {
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.add("-Xss8m");
             cmd.add("-XX:+UseSerialGC");
+            cmd.addAll(jvmArgs);
             cmd.add("-jar");
             cmd.add(vermilionJar().toString());
         }

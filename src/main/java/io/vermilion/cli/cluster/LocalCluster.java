@@ -39,6 +39,10 @@ public final class LocalCluster implements Callable<Integer> {
             defaultValue = "3", scope = CommandLine.ScopeType.INHERIT)
     int nodes;
 
+    @Option(names = "--replicas", description = "Replicas per master, on the ports after the masters' (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0", scope = CommandLine.ScopeType.INHERIT)
+    int replicas;
+
     @Option(names = "--server", description = "Command that starts a node from a config file "
             + "(default: bin/vermilion-server next to this jar; e.g. redis-server to run real Redis).",
             scope = CommandLine.ScopeType.INHERIT)
@@ -52,7 +56,17 @@ public final class LocalCluster implements Callable<Integer> {
 
     List<Integer> ports() {
         List<Integer> p = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) p.add(basePort + i);
+        for (int i = 0; i < nodes * (1 + Math.max(0, replicas)); i++) p.add(basePort + i);
+        // stop/status/clean also cover nodes started earlier with more --nodes/--replicas
+        Path d = dir.toAbsolutePath();
+        if (Files.isDirectory(d)) {
+            try (Stream<Path> s = Files.list(d)) {
+                s.map(x -> x.getFileName().toString()).filter(n -> n.matches("\\d{1,5}")).map(Integer::parseInt)
+                        .filter(port -> !p.contains(port) && Files.exists(confFile(port))).sorted().forEach(p::add);
+            } catch (IOException e) {
+                // the computed ports only
+            }
+        }
         return p;
     }
 
@@ -141,15 +155,54 @@ public final class LocalCluster implements Callable<Integer> {
             }
             if (isFresh(all)) {
                 ClusterCreate.checkEmpty(all);
-                ClusterCreate.apply(ClusterCreate.plan(all), out, timeoutMs);
+                List<HostPort> masters = all.subList(0, parent.nodes);
+                ClusterCreate.apply(ClusterCreate.plan(masters), out, timeoutMs);
+                if (all.size() > masters.size()) {
+                    addReplicas(masters, all.subList(masters.size(), all.size()), out, timeoutMs);
+                    ClusterCreate.waitForCluster(all, out, timeoutMs);
+                }
             } else {
                 ClusterCreate.waitForCluster(all, out, timeoutMs);
             }
             out.println();
-            out.println("Cluster ready: " + all.size() + " masters on ports " + parent.basePort + "-" + (parent.basePort + all.size() - 1) + ".");
+            int last = parent.basePort + parent.nodes - 1;
+            out.print("Cluster ready: " + parent.nodes + " masters on ports " + parent.basePort + "-" + last);
+            if (all.size() > parent.nodes) {
+                out.print(", " + (all.size() - parent.nodes) + " replicas on ports " + (last + 1) + "-"
+                        + (parent.basePort + all.size() - 1));
+            }
+            out.println(".");
             out.println("Connect with:  bin/vermilion-cli -c -p " + parent.basePort + "   (or redis-cli -c -p " + parent.basePort + ")");
             out.println("Stop with:     bin/vermilion-cluster stop      Remove with: bin/vermilion-cluster clean");
             return 0;
+        }
+
+        /**
+         * Replica i follows master i mod masters (so with --replicas 1, 7004 follows 7001): it meets
+         * the master, waits until it knows it, then CLUSTER REPLICATE.
+         */
+        private static void addReplicas(List<HostPort> masters, List<HostPort> replicas, PrintStream out, long timeoutMs)
+                throws IOException, InterruptedException {
+            long deadline = System.currentTimeMillis() + timeoutMs;
+            for (int i = 0; i < replicas.size(); i++) {
+                HostPort m = masters.get(i % masters.size());
+                HostPort r = replicas.get(i);
+                String masterId;
+                try (RespConnection c = ClusterCreate.connect(m)) {
+                    masterId = c.call("CLUSTER", "MYID").asString();
+                }
+                out.println(">>> Adding replica " + r + " to " + m);
+                try (RespConnection c = ClusterCreate.connect(r)) {
+                    Reply meet = c.call("CLUSTER", "MEET", m.host(), Integer.toString(m.port()));
+                    if (meet.isError()) throw new IOException(r + ": CLUSTER MEET: " + meet.asString());
+                    while (true) {
+                        Reply rep = c.call("CLUSTER", "REPLICATE", masterId);
+                        if (!rep.isError()) break;
+                        if (System.currentTimeMillis() > deadline) throw new IOException(r + ": CLUSTER REPLICATE: " + rep.asString());
+                        Thread.sleep(100); // "Unknown node" until the handshake is done
+                    }
+                }
+            }
         }
 
         /** True when no node owns a slot or knows another node: the cluster must be created. */

@@ -35,9 +35,11 @@ final class ClusterBus {
     private final Class<? extends ServerChannel> serverClass;
     private final Class<? extends Channel> clientClass;
     private final List<Channel> listeners = new ArrayList<>();
+    private final BusTls tls;
 
-    ClusterBus(ClusterState state, EventLoop loop) {
+    ClusterBus(ClusterState state, EventLoop loop, BusTls tls) {
         this.state = state;
+        this.tls = tls;
         // Registering on the loop itself (not its group) keeps every bus channel on this one thread.
         this.group = loop;
         if (loop.parent() instanceof EpollEventLoopGroup) {
@@ -61,6 +63,8 @@ final class ClusterBus {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ClusterLink link = state.accepted(ch);
+                        io.netty.channel.ChannelHandler t = tls == null ? null : tls.accepted(ch);
+                        if (t != null) ch.pipeline().addLast(t);
                         ch.pipeline().addLast(new Handler(link));
                     }
                 });
@@ -88,6 +92,8 @@ final class ClusterBus {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        io.netty.channel.ChannelHandler t = tls == null ? null : tls.connecting(ch, ip, port);
+                        if (t != null) ch.pipeline().addLast(t);
                         ch.pipeline().addLast(new Handler(link));
                     }
                 });

@@ -28,7 +28,7 @@ import java.util.Map;
 
 /**
  * CLUSTER and its subcommands, plus ASKING, READONLY and READWRITE, with Redis 7.0's metadata,
- * replies and error texts. REPLICATE and FAILOVER are not offered yet: they need replication.
+ * replies and error texts. REPLICATE and FAILOVER hand over to {@link ClusterFailover}.
  */
 public final class ClusterCommands {
     private ClusterCommands() {}
@@ -138,6 +138,9 @@ public final class ClusterCommands {
                 .sub(cmd("delslotsrange", -4).flags(NO_ASYNC_LOADING, ADMIN, STALE)
                         .doc("cluster", "7.0.0", "Set hash slots as unbound in receiving node", "O(N) where N is the total number of the slots between the start slot and end slot arguments.")
                         .handler(on((s, c, a) -> addSlotsRange(s, c, a, true))))
+                .sub(cmd("failover", -2).flags(NO_ASYNC_LOADING, ADMIN, STALE)
+                        .doc("cluster", "3.0.0", "Forces a replica to perform a manual failover of its master.", "O(1)")
+                        .handler(on(ClusterCommands::failover)))
                 .sub(cmd("flushslots", 2).flags(NO_ASYNC_LOADING, ADMIN, STALE)
                         .doc("cluster", "3.0.0", "Delete a node's own slots information", "O(1)")
                         .handler(on(ClusterCommands::flushSlots)))
@@ -167,10 +170,13 @@ public final class ClusterCommands {
                         .handler(on((s, c, a) -> c.reply().bulk(latin1(s.myself.name)))))
                 .sub(cmd("nodes", 2).flags(STALE).tips(nondet)
                         .doc("cluster", "3.0.0", "Get Cluster config for the node", "O(N) where N is the total number of Cluster nodes")
-                        .handler(on((s, c, a) -> c.reply().verbatim(s.nodesDescription(), "txt"))))
+                        .handler(on((s, c, a) -> c.reply().verbatim(s.nodesDescription(s.usePport(c)), "txt"))))
                 .sub(cmd("replicas", 3).flags(ADMIN, STALE).tips(nondet)
                         .doc("cluster", "5.0.0", "List replica nodes of the specified master node", "O(1)")
                         .handler(on(ClusterCommands::replicas)))
+                .sub(cmd("replicate", 3).flags(NO_ASYNC_LOADING, ADMIN, STALE)
+                        .doc("cluster", "3.0.0", "Reconfigure a node as a replica of the specified master node", "O(1)")
+                        .handler(on(ClusterCommands::replicate)))
                 .sub(cmd("reset", -2).flags(ADMIN, STALE, NOSCRIPT)
                         .doc("cluster", "3.0.0", "Reset a Redis Cluster node", "O(N) where N is the number of known nodes. The command may execute a FLUSHALL as a side effect.")
                         .handler(on(ClusterCommands::reset)))
@@ -531,8 +537,49 @@ public final class ClusterCommands {
         }
         c.reply().array(n.replicas.size());
         for (ClusterNode r : n.replicas) {
-            c.reply().bulk(latin1(io.vermilion.cluster.ClusterNodesFormat.render(s.describe(r))));
+            c.reply().bulk(latin1(io.vermilion.cluster.ClusterNodesFormat.render(s.describe(r, s.usePport(c)))));
         }
+    }
+
+    private static void replicate(ClusterState s, Client c, byte[][] argv) {
+        ClusterNode n = lookup(s, argv[2]);
+        if (n == null) {
+            Args.error(c, "ERR Unknown node " + text(argv[2]));
+            return;
+        }
+        String err = s.failover.replicate(n);
+        if (err != null) {
+            Args.error(c, err);
+            return;
+        }
+        c.reply().ok();
+    }
+
+    private static void failover(ClusterState s, Client c, byte[][] argv) {
+        if (argv.length > 3) {
+            Args.error(c, "ERR unknown subcommand or wrong number of arguments for '" + text(argv[1]) + "'. Try CLUSTER HELP.");
+            return;
+        }
+        boolean force = false;
+        boolean takeover = false;
+        if (argv.length == 3) {
+            String opt = text(argv[2]);
+            if (opt.equalsIgnoreCase("force")) {
+                force = true;
+            } else if (opt.equalsIgnoreCase("takeover")) {
+                takeover = true;
+                force = true;
+            } else {
+                Args.error(c, "ERR syntax error");
+                return;
+            }
+        }
+        String err = s.failover.manual(force, takeover);
+        if (err != null) {
+            Args.error(c, err);
+            return;
+        }
+        c.reply().ok();
     }
 
     private static void countFailureReports(ClusterState s, Client c, byte[][] argv) {
@@ -625,7 +672,7 @@ public final class ClusterCommands {
             case "unknown-endpoint" -> r.nullBulk();
             default -> r.bulk(latin1(n.ip));
         }
-        r.integer(n.port);
+        r.integer(s.clientPortFor(c, n));
         r.bulk(latin1(n.name));
         int extra = 0;
         if (!type.equals("ip")) extra++;
@@ -683,13 +730,21 @@ public final class ClusterCommands {
         Reply r = c.reply();
         long offset = n.isMyself() ? 0 : n.replOffset;
         boolean host = !n.hostname.isEmpty();
-        int fields = 6 + (n.port != 0 ? 1 : 0) + (host ? 1 : 0);
+        // As Redis: tls-cluster says whether a node's port is its TLS port (then pport is the plaintext one).
+        boolean tlsCluster = c.server().config().getBool("tls-cluster");
+        int plainPort = tlsCluster ? n.pport : n.port;
+        int tlsPort = tlsCluster ? n.port : 0;
+        int fields = 6 + (plainPort != 0 ? 1 : 0) + (tlsPort != 0 ? 1 : 0) + (host ? 1 : 0);
         r.map(fields);
         r.bulk(latin1("id"));
         r.bulk(latin1(n.name));
-        if (n.port != 0) {
+        if (plainPort != 0) {
             r.bulk(latin1("port"));
-            r.integer(n.port);
+            r.integer(plainPort);
+        }
+        if (tlsPort != 0) {
+            r.bulk(latin1("tls-port"));
+            r.integer(tlsPort);
         }
         r.bulk(latin1("ip"));
         r.bulk(latin1(n.ip));

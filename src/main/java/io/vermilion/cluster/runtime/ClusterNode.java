@@ -34,6 +34,8 @@ public final class ClusterNode {
     long votedTime;
     long replOffset;
     long replOffsetTime;
+    /** Since when this master has had no working replica (replica migration), 0 when it has one. */
+    long orphanedTime;
     String ip = "";
     String hostname = "";
     int port;

@@ -59,6 +59,11 @@ public final class ClusterRouter implements Server.Router {
     }
 
     @Override
+    public boolean servesSlot(int slot) {
+        return state.slots[slot] == state.myself || state.importingFrom[slot] != null;
+    }
+
+    @Override
     public String blockedRedirect(Client c, CommandSpec spec, byte[] key) {
         // Redis 7.0's clusterRedirectBlockedClientIfNeeded.
         if (state.state != ClusterState.STATE_OK) return "CLUSTERDOWN The cluster is down";
@@ -68,7 +73,7 @@ public final class ClusterRouter implements Server.Router {
         if (c.readonly() && !spec.has(CommandSpec.Flag.WRITE) && myself.isReplica() && myself.master == n) n = myself;
         if (n != myself && state.importingFrom[slot] == null) {
             if (n == null) return "CLUSTERDOWN Hash slot not served";
-            return "MOVED " + slot + " " + endpoint(n) + ":" + n.port;
+            return "MOVED " + slot + " " + endpoint(n) + ":" + state.clientPortFor(c, n);
         }
         return null;
     }
@@ -187,7 +192,8 @@ public final class ClusterRouter implements Server.Router {
             case DOWN_STATE -> "CLUSTERDOWN The cluster is down";
             case DOWN_RO_STATE -> "CLUSTERDOWN The cluster is down and only accepts read commands";
             case DOWN_UNBOUND -> "CLUSTERDOWN Hash slot not served";
-            case MOVED, ASK -> (r == Redirect.ASK ? "ASK " : "MOVED ") + slot + " " + endpoint(n) + ":" + n.port;
+            case MOVED, ASK -> (r == Redirect.ASK ? "ASK " : "MOVED ") + slot + " " + endpoint(n) + ":"
+                    + state.clientPortFor(c, n);
             case NONE -> throw new IllegalStateException();
         };
         c.server().error(c, msg);

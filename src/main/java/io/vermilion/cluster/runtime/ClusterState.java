@@ -64,9 +64,11 @@ import java.util.concurrent.TimeUnit;
  * failover and replica migration are not here yet, since this node does not replicate.
  */
 public final class ClusterState {
+    static final int TODO_HANDLE_FAILOVER = 1;
     static final int TODO_UPDATE_STATE = 1 << 1;
     static final int TODO_SAVE_CONFIG = 1 << 2;
     static final int TODO_FSYNC_CONFIG = 1 << 3;
+    static final int TODO_HANDLE_MANUALFAILOVER = 1 << 4;
 
     static final int STATE_OK = ClusterMsgLayout.CLUSTER_OK;
     static final int STATE_FAIL = ClusterMsgLayout.CLUSTER_FAIL;
@@ -127,13 +129,17 @@ public final class ClusterState {
     private final Set<ClusterLink> links = new HashSet<>();
     private PublishListener publishListener;
     private ReplicationListener replicationListener;
+    private ReplicationHook replication = ReplicationHook.none();
+    final ClusterFailover failover;
     private int busPort;
     private boolean closed;
+    private BusTls busTls;
 
     public ClusterState(Server server) {
         this.server = server;
         this.config = server.config();
         this.log = server.log();
+        this.failover = new ClusterFailover(this, log);
     }
 
     /** The cluster state of a node in cluster mode, or null when cluster support is disabled. */
@@ -148,7 +154,7 @@ public final class ClusterState {
      * clusterInit does before the node serves anything.
      */
     public void init() throws ClusterStartupException {
-        int port = config.getInt("port");
+        int port = config.getBool("tls-cluster") ? config.getInt("tls-port") : config.getInt("port");
         if (config.getInt("cluster-port") == 0 && port > 65535 - PORT_INCR) {
             throw new ClusterStartupException("Redis port number too high. Cluster communication port is 10,000 port "
                     + "numbers higher than your Redis port. Your Redis port number must be 55535 or less.");
@@ -174,7 +180,7 @@ public final class ClusterState {
                 throw new ClusterStartupException("Fatal: can't update cluster config file.", e);
             }
         }
-        refreshMyselfFromConfig(port);
+        refreshMyselfFromConfig(config.getInt("port"));
     }
 
     private boolean load() throws ClusterStartupException {
@@ -241,8 +247,8 @@ public final class ClusterState {
         int cport = config.getInt("cluster-port");
         if (cport == 0) cport = clientPort + PORT_INCR;
         busPort = cport;
-        refreshMyselfFromConfig(clientPort);
-        bus = new ClusterBus(this, loop);
+        refreshMyselfFromConfig(config.getInt("port"));
+        bus = new ClusterBus(this, loop, busTls);
         try {
             bus.listen(binds, cport);
         } catch (Exception e) {
@@ -284,7 +290,16 @@ public final class ClusterState {
     public boolean ok() { return state == STATE_OK; }
     public long currentEpoch() { return currentEpoch; }
     public void publishListener(PublishListener l) { publishListener = l; }
+    /** Told when a slot served by this node's shard is deleted (its shard channels are dropped). */
+    public void shardSlotListener(java.util.function.IntConsumer l) { shardSlotListener = l; }
+    private java.util.function.IntConsumer shardSlotListener;
+    /** TLS for the bus links (tls-cluster); set before {@link #start}. */
+    public void tls(BusTls t) { busTls = t; }
     public void replicationListener(ReplicationListener l) { replicationListener = l; }
+    /** Plugs replication in (see {@link ReplicationHook}); call before start. */
+    public void replication(ReplicationHook r) { replication = r == null ? ReplicationHook.none() : r; }
+    ReplicationHook replication() { return replication; }
+    Config config() { return config; }
 
     static long now() {
         return System.currentTimeMillis();
@@ -302,12 +317,24 @@ public final class ClusterState {
      */
     private void refreshMyselfFromConfig(int clientPort) {
         if (myself == null) return;
+        // Redis's deriveAnnouncedPorts: with tls-cluster the node's port is its TLS port and the
+        // plaintext port travels as pport; cluster-announce-tls-port/-port override them.
+        boolean tlsCluster = config.getBool("tls-cluster");
         int annPort = config.getInt("cluster-announce-port");
+        int annTls = config.getInt("cluster-announce-tls-port");
         int annBus = config.getInt("cluster-announce-bus-port");
         int cport = config.getInt("cluster-port");
-        myself.port = annPort != 0 ? annPort : clientPort;
-        myself.cport = annBus != 0 ? annBus : (cport != 0 ? cport : clientPort + PORT_INCR);
-        myself.pport = 0;
+        int port = tlsCluster ? config.getInt("tls-port") : clientPort;
+        myself.port = port;
+        myself.pport = tlsCluster ? clientPort : 0;
+        myself.cport = cport != 0 ? cport : port + PORT_INCR;
+        if (tlsCluster && annTls != 0) {
+            myself.port = annTls;
+            myself.pport = annPort;
+        } else if (annPort != 0) {
+            myself.port = annPort;
+        }
+        if (annBus != 0) myself.cport = annBus;
         int oldFlags = myself.flags;
         myself.flags &= ~NOFAILOVER;
         if (config.getBool("cluster-replica-no-failover")) myself.flags |= NOFAILOVER;
@@ -435,6 +462,11 @@ public final class ClusterState {
     boolean delSlot(int slot) {
         ClusterNode n = slots[slot];
         if (n == null) return false;
+        // As clusterDelSlot: a slot our shard served takes its shard channels' subscribers along.
+        if (shardSlotListener != null) {
+            ClusterNode primary = n.isMaster() ? n : n.master;
+            if (primary == myself || (primary != null && myself.master == primary)) shardSlotListener.accept(slot);
+        }
         n.clearSlotBit(slot);
         slots[slot] = null;
         return true;
@@ -496,7 +528,14 @@ public final class ClusterState {
         }
         myself.master = n;
         n.addReplica(myself);
-        if (replicationListener != null) replicationListener.replicate(n.ip, n.port);
+        startReplication(n);
+        failover.reset();
+    }
+
+    /** Points replication at our master's address (replicationSetMaster). */
+    void startReplication(ClusterNode master) {
+        replication.replicaOf(master.ip, master.port);
+        if (replicationListener != null) replicationListener.replicate(master.ip, master.port);
     }
 
     /**
@@ -506,6 +545,7 @@ public final class ClusterState {
     void reset(boolean hard) {
         if (myself.isReplica()) {
             setNodeAsMaster(myself);
+            replication.becomeMaster();
             server.keyspace().db(0).flush();
             for (int j = 1; j < server.keyspace().databases(); j++) server.keyspace().db(j).flush();
         }
@@ -710,13 +750,13 @@ public final class ClusterState {
 
     // ================================================================== sending
 
-    private void send(ClusterLink link, byte[] msg, int type) {
+    void send(ClusterLink link, byte[] msg, int type) {
         if (link == null) return;
         link.send(msg);
         if (type < statsSent.length) statsSent[type]++;
     }
 
-    private void broadcast(byte[] msg, int type) {
+    void broadcast(byte[] msg, int type) {
         for (ClusterNode n : new ArrayList<>(nodes.values())) {
             if (n.has(MYSELF | HANDSHAKE)) continue;
             send(n.link, msg, type);
@@ -724,7 +764,7 @@ public final class ClusterState {
     }
 
     /** The header every message starts with (clusterBuildMessageHdr). */
-    private ClusterMsgHeader.Builder header(MessageType type) {
+    ClusterMsgHeader.Builder header(MessageType type) {
         ClusterNode master = (myself.isReplica() && myself.master != null) ? myself.master : myself;
         String ip = announceIp();
         if (ip != null && ip.length() > ClusterMsgLayout.IP_LEN - 1) ip = ip.substring(0, ClusterMsgLayout.IP_LEN - 1);
@@ -741,7 +781,8 @@ public final class ClusterState {
                 .state(state)
                 .currentEpoch(currentEpoch)
                 .configEpoch(master.configEpoch)
-                .offset(0);
+                .offset(replication.offset())
+                .mflags0(failover.masterPausedForManualFailover() ? ClusterMsgLayout.FLAG0_PAUSED : 0);
     }
 
     private static GossipEntry gossipEntry(ClusterNode n) {
@@ -935,6 +976,7 @@ public final class ClusterState {
             }
             sender.replOffset = h.offset();
             sender.replOffsetTime = now;
+            failover.onHeader(sender, h);
         }
 
         if (mt == MessageType.PING || mt == MessageType.MEET) {
@@ -1097,9 +1139,11 @@ public final class ClusterState {
         } else if (mt == MessageType.FAILOVER_AUTH_REQUEST) {
             if (sender == null) return;
             sendFailoverAuthIfNeeded(sender, h);
-        } else if (mt == MessageType.FAILOVER_AUTH_ACK || mt == MessageType.MFSTART) {
-            // Only replicas collect votes, and only masters with replicas get MFSTART: neither applies yet.
-            return;
+        } else if (mt == MessageType.FAILOVER_AUTH_ACK) {
+            if (sender == null) return;
+            failover.onAuthAck(sender, senderCurrentEpoch);
+        } else if (mt == MessageType.MFSTART) {
+            failover.onMfStart(sender, link);
         } else if (mt == MessageType.UPDATE) {
             if (sender == null) return;
             MsgBody.Update u = (MsgBody.Update) msg.body();
@@ -1336,6 +1380,8 @@ public final class ClusterState {
             }
         }
 
+        failover.cron();
+
         if (updateState || state == STATE_FAIL) updateState();
     }
 
@@ -1479,6 +1525,14 @@ public final class ClusterState {
         int f = todo;
         todo = 0;
         if (closed) return;
+        if ((f & TODO_HANDLE_MANUALFAILOVER) != 0) {
+            if (myself.isReplica()) {
+                failover.handleManual();
+                failover.handleReplicaFailover();
+            }
+        } else if ((f & TODO_HANDLE_FAILOVER) != 0) {
+            if (myself.isReplica()) failover.handleReplicaFailover();
+        }
         if ((f & TODO_UPDATE_STATE) != 0) updateState();
         if ((f & TODO_SAVE_CONFIG) != 0) saveConfigOrDie((f & TODO_FSYNC_CONFIG) != 0);
     }
@@ -1508,10 +1562,32 @@ public final class ClusterState {
 
     // ================================================================== views
 
+    /**
+     * Redis's use_pport: in a TLS cluster (tls-cluster yes) a client connected without TLS is
+     * given the plaintext ports of the nodes (CLUSTER NODES/SLOTS/REPLICAS, MOVED, ASK).
+     */
+    boolean usePport(io.vermilion.server.Client c) {
+        return config.getBool("tls-cluster") && c != null && c.channel() != null
+                && !io.vermilion.net.tls.Tls.isTls(c.channel());
+    }
+
+    /** The port a client is told for node n (see {@link #usePport}). */
+    int clientPortFor(io.vermilion.server.Client c, ClusterNode n) {
+        return usePport(c) && n.pport != 0 ? n.pport : n.port;
+    }
+
     /** The CLUSTER NODES / nodes.conf view of one node. */
     ClusterNodeInfo describe(ClusterNode n) {
+        return describe(n, false);
+    }
+
+    /**
+     * As {@link #describe(ClusterNode)}; {@code usePport} shows the plaintext client port where
+     * the node announced one (Redis gives it to plaintext clients of a TLS cluster).
+     */
+    ClusterNodeInfo describe(ClusterNode n, boolean usePport) {
         ClusterNodeInfo.Builder b = ClusterNodeInfo.builder(n.name)
-                .address(n.ip, n.port, n.cport)
+                .address(n.ip, usePport && n.pport != 0 ? n.pport : n.port, n.cport)
                 .hostname(n.hostname)
                 .flags(n.flags)
                 .masterId(n.master != null ? n.master.name : null)
@@ -1530,9 +1606,13 @@ public final class ClusterState {
     }
 
     String nodesDescription() {
+        return nodesDescription(false);
+    }
+
+    String nodesDescription(boolean usePport) {
         StringBuilder sb = new StringBuilder();
         for (ClusterNode n : nodes.values()) {
-            sb.append(io.vermilion.cluster.ClusterNodesFormat.render(describe(n))).append('\n');
+            sb.append(io.vermilion.cluster.ClusterNodesFormat.render(describe(n, usePport))).append('\n');
         }
         return sb.toString();
     }

@@ -15,6 +15,7 @@ import io.vermilion.protocol.Reply;
 import io.vermilion.server.Client;
 import io.vermilion.server.CommandSpec;
 import io.vermilion.server.Server;
+import io.vermilion.util.CrashPoint;
 import io.vermilion.util.Log;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -430,6 +431,7 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
             while (bb.hasRemaining()) ch.write(bb);
             ch.force(true);
         }
+        CrashPoint.here("aof-manifest-temp-written");
         Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         fsyncDir(dir());
         m.clean();
@@ -606,6 +608,7 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
                 sink.sync();
                 sink.close();
                 log.notice("Successfully created the temporary AOF base file " + tmp.getFileName());
+                CrashPoint.here("aof-base-written");
             }
 
             @Override public void abort() {
@@ -666,6 +669,7 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
             log.warning("Can't open the append-only file " + name + ": " + e.getMessage());
             return false;
         }
+        CrashPoint.here("aof-incr-opened");
         if (temp != null) {
             try {
                 persistManifest(temp);
@@ -749,6 +753,7 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
             return;
         }
         log.notice("Successfully renamed the temporary AOF base file " + rewriteTemp.getFileName() + " into " + base);
+        CrashPoint.here("aof-base-renamed");
         Path newIncrPath = null;
         if (state == State.WAIT_REWRITE) {
             String tempIncr = "temp-" + fileName() + ".incr";
@@ -766,6 +771,7 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
                 return;
             }
             log.notice("Successfully renamed the temporary AOF incr file " + tempIncr + " into " + incr);
+            CrashPoint.here("aof-incr-renamed");
         }
         temp.markRewrittenIncrAsHistory(fc != null);
         try {
@@ -779,6 +785,7 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
             return;
         }
         manifest = temp;
+        CrashPoint.here("aof-manifest-written");
         if (state != State.OFF) {
             currentSize = fileSize(base) + lastIncrSize;
             rewriteBaseSize = currentSize;

@@ -60,7 +60,11 @@ public final class AofManifest {
         sb.append("file ").append(repr(i.name())).append(" seq ").append(i.seq()).append(" type ").append(i.type()).append('\n');
     }
 
-    /** Names with spaces, quotes or control characters are written quoted, as sdscatrepr. */
+    /**
+     * Names with spaces, quotes or control characters are written quoted, as sdscatrepr. A name
+     * holds one char per byte (ISO-8859-1, as the manifest is read and written), so a byte above
+     * 0x7f is one {@code \\xNN} escape, and the text parses back to the same name.
+     */
     private static String repr(String name) {
         boolean needs = name.isEmpty();
         for (char c : name.toCharArray()) {
@@ -68,7 +72,7 @@ public final class AofManifest {
         }
         if (!needs) return name;
         StringBuilder sb = new StringBuilder("\"");
-        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : name.getBytes(StandardCharsets.ISO_8859_1)) {
             int c = b & 0xff;
             switch (c) {
                 case '\\': sb.append("\\\\"); break;

@@ -76,7 +76,7 @@ public final class CheckAof {
     }
 
     /** As {@link #run}, with relative file names resolved against cwd (tests run it in-process). */
-    static int runIn(Path cwd, String[] args, PrintStream out, InputStream stdin) throws IOException {
+    public static int runIn(Path cwd, String[] args, PrintStream out, InputStream stdin) throws IOException {
         try {
             String file;
             boolean fix = false;

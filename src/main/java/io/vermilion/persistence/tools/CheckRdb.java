@@ -24,7 +24,7 @@ public final class CheckRdb {
     }
 
     /** As {@link #run}, with relative file names resolved against cwd (tests run it in-process). */
-    static int runIn(Path cwd, String[] args, PrintStream out, PrintStream err) throws IOException {
+    public static int runIn(Path cwd, String[] args, PrintStream out, PrintStream err) throws IOException {
         try {
             if (args.length != 1) {
                 err.print("Usage: " + program() + " <rdb-file-name>\n");

@@ -642,6 +642,7 @@ final class RdbCheck {
                     throw corrupt(2549, "Stream short read reading seen time.");
                 }
                 long owned = streamLen(2558, "Stream consumer PEL num loading failed.");
+                Set<ByteBuffer> own = new HashSet<>();
                 for (long p = 0; p < owned; p++) {
                     byte[] id;
                     try {
@@ -651,8 +652,13 @@ final class RdbCheck {
                     }
                     Boolean claimed = pel.get(ByteBuffer.wrap(id));
                     if (claimed == null) throw corrupt(2573, "Consumer entry not found in group global PEL");
-                    if (claimed) throw corrupt(2583, "Stream consumer PEL entry already has a consumer assigned");
+                    // As 7.0.15 (and Debian's deb12u7): an entry claimed by a second consumer just
+                    // moves to it; only a repeat inside one consumer's PEL is corrupt (the message
+                    // has Redis's double space).
                     pel.put(ByteBuffer.wrap(id), true);
+                    if (!own.add(ByteBuffer.wrap(id))) {
+                        throw corrupt(2584, "Duplicated consumer PEL entry  loading a stream consumer group");
+                    }
                 }
             }
             if (pel.containsValue(false)) throw corrupt(2611, "Stream CG PEL entry without consumer");

@@ -105,7 +105,7 @@ public final class MaxMemory {
      * may grow memory: DENYOOM, an EXEC queueing one, or anything queued inside MULTI).
      */
     public boolean refuse(Client c, CommandSpec spec) {
-        if (maxmemory == 0) return false;
+        if (maxmemory == 0 || c.isMaster()) return false; // the master's stream is never refused (Redis)
         boolean outOfMemory = performEvictions() == Result.FAIL;
         if (!outOfMemory) return false;
         Transaction tx = c.txOrNull();

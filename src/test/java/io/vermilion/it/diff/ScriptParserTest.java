@@ -96,4 +96,30 @@ class ScriptParserTest {
         assertThat(new String(c.wireBytes(), StandardCharsets.US_ASCII)).isEqualTo("*1\r\n$4\r\nPING\r\n");
         assertThat(line("!raw").kind()).isEqualTo(DiffCase.Kind.INVALID);
     }
+
+    @Test
+    void connectionPrefixSelectsAConnection() {
+        DiffCase c = line("@2 SUBSCRIBE ch");
+        assertThat(c.kind()).isEqualTo(DiffCase.Kind.COMMAND);
+        assertThat(c.conn()).isEqualTo(2);
+        assertThat(c.args()).hasSize(2);
+        assertThat(line("SUBSCRIBE ch").conn()).isEqualTo(1);
+        DiffCase m = line("@3 ~type PING");
+        assertThat(m.conn()).isEqualTo(3);
+        assertThat(m.marker()).isEqualTo(Marker.TYPE);
+        assertThat(line("@0 PING").kind()).isEqualTo(DiffCase.Kind.INVALID);
+        assertThat(line("@2").kind()).isEqualTo(DiffCase.Kind.INVALID);
+        assertThat(line("@x PING").kind()).isEqualTo(DiffCase.Kind.INVALID);
+    }
+
+    @Test
+    void nextReadsAFrameWithoutSending() {
+        DiffCase n = line("@2 !next");
+        assertThat(n.kind()).isEqualTo(DiffCase.Kind.NEXT);
+        assertThat(n.conn()).isEqualTo(2);
+        assertThat(n.wireBytes()).isEmpty();
+        assertThat(line("!next").conn()).isEqualTo(1);
+        assertThat(line("!next extra").kind()).isEqualTo(DiffCase.Kind.INVALID);
+        assertThat(line("~noreply !next").kind()).isEqualTo(DiffCase.Kind.INVALID);
+    }
 }
