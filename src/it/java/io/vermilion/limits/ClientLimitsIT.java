@@ -127,6 +127,52 @@ class ClientLimitsIT {
     }
 
     @Test
+    void pubsubLimitDisconnectsASlowSubscriberOnly() throws Exception {
+        try (Jedis j = jedis(); Socket slow = raw(); Socket fast = raw()) {
+            j.configSet("client-output-buffer-limit", "pubsub 1mb 256kb 60");
+            try {
+                for (Socket s : new Socket[] {slow, fast}) {
+                    s.getOutputStream().write(cmd("CLIENT", "SETNAME", s == slow ? "slowsub" : "fastsub"));
+                    s.getOutputStream().write(cmd("SUBSCRIBE", "news"));
+                    s.getOutputStream().flush();
+                    assertEquals("+OK", readLine(s.getInputStream()));
+                }
+                // The fast subscriber reads everything, on its own thread.
+                LongAdderHolder read = new LongAdderHolder();
+                Thread reader = new Thread(() -> {
+                    byte[] buf = new byte[65536];
+                    try {
+                        InputStream in = fast.getInputStream();
+                        int n;
+                        while ((n = in.read(buf)) > 0) read.bytes.add(n);
+                    } catch (IOException e) {
+                        // closed at the end of the test
+                    }
+                });
+                reader.start();
+                String msg = "m".repeat(100_000);
+                long receivers = 2;
+                for (int i = 0; i < 300 && receivers == 2; i++) receivers = j.publish("news", msg);
+                awaitGone(j, "slowsub", 5000);
+                assertTrue(listed(j, "fastsub"));
+                assertEquals(1, j.publish("news", "still there"));
+                String log = node.log();
+                assertTrue(log.contains("name=slowsub") && log.contains("overcoming of output buffer limits"), log);
+                assertFalse(log.contains("name=fastsub"), log);
+                assertTrue(read.bytes.sum() > 1_000_000, "fast subscriber read " + read.bytes.sum());
+                fast.close();
+                reader.join(5000);
+            } finally {
+                j.configSet("client-output-buffer-limit", "pubsub 32mb 8mb 60");
+            }
+        }
+    }
+
+    static final class LongAdderHolder {
+        final java.util.concurrent.atomic.LongAdder bytes = new java.util.concurrent.atomic.LongAdder();
+    }
+
+    @Test
     void aPipelineWhoseRepliesExceedTheHardLimitIsDropped() throws Exception {
         try (Jedis j = jedis(); Socket s = raw()) {
             j.configSet("client-output-buffer-limit", "normal 1mb 0 0");

@@ -233,9 +233,14 @@ class BadClientsIT {
             writer.start();
             InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 65536);
             int lines = 0, ch;
-            while (lines < n && (ch = in.read()) >= 0) if (ch == '\n') lines++;
+            boolean refused = false;
+            int col = 0;
+            while (lines < n && (ch = in.read()) >= 0) {
+                if (lines == 0 && col++ == 0 && ch == '-') refused = true; // maxclients during a flood
+                if (ch == '\n') lines++;
+            }
             writer.join();
-            count(lines == n ? "pipeline.completed" : "pipeline.cut");
+            count(lines == n ? "pipeline.completed" : refused ? "pipeline.refused" : "pipeline.cut");
         }
     }
 
@@ -277,7 +282,15 @@ class BadClientsIT {
     }
 
     static long infoField(Jedis j, String field) {
-        for (String l : j.info().split("\r\n")) {
+        return field(j.info(), field);
+    }
+
+    static void quietClose(Jedis j) {
+        try { if (j != null) j.close(); } catch (RuntimeException e) { /* dropped by the node */ }
+    }
+
+    static long field(String info, String field) {
+        for (String l : info.split("\r\n")) {
             if (l.startsWith(field + ":")) return Long.parseLong(l.substring(field.length() + 1));
         }
         throw new AssertionError("no " + field);
@@ -287,10 +300,9 @@ class BadClientsIT {
     @org.junit.jupiter.api.Disabled("the good client was disconnected (Unexpected end of stream) in the clean-clone CI run of 274a791 with limits@de48799; branch limits has later fixes (570be2f) not merged yet")
     void theNodeSurvivesBadClientsAndTheGoodClientKeepsItsLatency() throws Exception {
         try (ServerProcess node = ServerProcess.vermilion("--maxclients", Integer.toString(MAXCLIENTS), "--timeout", "2",
-                "--maxmemory", Long.toString(MAXMEMORY), "--maxmemory-policy", "allkeys-lru");
-             Jedis good = new Jedis("127.0.0.1", node.port(), 30_000);
-             Jedis monitor = new Jedis("127.0.0.1", node.port(), 30_000)) {
+                "--maxmemory", Long.toString(MAXMEMORY), "--maxmemory-policy", "allkeys-lru")) {
             port = node.port();
+            Jedis good = new Jedis("127.0.0.1", node.port(), 30_000);
             good.configSet("client-output-buffer-limit", "normal 4mb 1mb 2");
             good.set("big", "b".repeat(512 * 1024));
 
@@ -312,16 +324,23 @@ class BadClientsIT {
             threads.add(abuser("garbage", () -> garbage(new Random(seed.nextLong()))));
             AtomicLong maxUsed = new AtomicLong(), maxRss = new AtomicLong(), maxClients = new AtomicLong();
             Thread sampler = new Thread(() -> {
+                Jedis monitor = null;
                 while (!stop) {
                     try {
-                        maxUsed.accumulateAndGet(infoField(monitor, "used_memory"), Math::max);
-                        maxRss.accumulateAndGet(infoField(monitor, "used_memory_rss"), Math::max);
-                        maxClients.accumulateAndGet(infoField(monitor, "connected_clients"), Math::max);
-                        Thread.sleep(250);
+                        if (monitor == null) monitor = new Jedis("127.0.0.1", port, 30_000);
+                        String info = monitor.info();
+                        maxUsed.accumulateAndGet(field(info, "used_memory"), Math::max);
+                        maxRss.accumulateAndGet(field(info, "used_memory_rss"), Math::max);
+                        maxClients.accumulateAndGet(field(info, "connected_clients"), Math::max);
+                        count("sampler.samples");
                     } catch (Exception e) {
-                        count("sampler.error");
+                        count("sampler.error"); // refused during a flood: try again
+                        quietClose(monitor);
+                        monitor = null;
                     }
+                    try { Thread.sleep(250); } catch (InterruptedException e) { return; }
                 }
+                quietClose(monitor);
             });
             threads.forEach(Thread::start);
             sampler.start();
@@ -337,12 +356,15 @@ class BadClientsIT {
             sampler.join(5000);
 
             assertTrue(node.isAlive(), "node died; log:\n" + node.log());
-            assertEquals("PONG", good.ping());
+            // The good and monitor connections may have idled past the timeout during the joins:
+            // the checks use a new connection.
+            Jedis after = new Jedis("127.0.0.1", node.port(), 30_000);
+            assertEquals("PONG", after.ping());
             String figures = String.format(java.util.Locale.ROOT,
                     "load %d s: good client p99 unloaded %.3f ms (%d ops), loaded %.3f ms (%d ops), factor %.1f; "
                             + "max used_memory %d, max RSS %d, max connected_clients %d; rejected_connections %d; abusers %s",
                     SECONDS, p99Base / 1e6, baseOps, p99Loaded / 1e6, loadedOps, (double) p99Loaded / p99Base,
-                    maxUsed.get(), maxRss.get(), maxClients.get(), infoField(good, "rejected_connections"),
+                    maxUsed.get(), maxRss.get(), maxClients.get(), infoField(after, "rejected_connections"),
                     new java.util.TreeMap<>(counters));
             System.out.println("BadClientsIT: " + figures);
 
@@ -354,22 +376,25 @@ class BadClientsIT {
             assertTrue(maxClients.get() <= MAXCLIENTS + 2, figures);
             // The abusers were dropped by Redis's limits.
             assertTrue(counter("flood.refused") > 0, "maxclients never refused: " + figures);
-            assertTrue(infoField(good, "rejected_connections") > 0, figures);
+            assertTrue(infoField(after, "rejected_connections") > 0, figures);
             assertTrue(counter("idle.dropped") > 0 && counter("idle.still-open") == 0, "timeout: " + figures);
             assertTrue(counter("half.dropped") > 0 && counter("half.still-open") == 0, "timeout: " + figures);
             assertTrue(counter("slow.dropped") > 0 && counter("slow.still-open") == 0, "output limit: " + figures);
             assertTrue(counter("huge.protocol-error") > 0 && counter("huge.still-open") == 0, figures);
-            assertTrue(counter("pipeline.completed") > 0, figures);
+            assertTrue(counter("pipeline.completed") > 0 && counter("pipeline.cut") == 0, figures);
             assertTrue(counter("garbage.dropped") + counter("garbage.answered") > 0, figures);
             String log = node.log();
             assertTrue(log.contains("scheduled to be closed ASAP for overcoming of output buffer limits."), log);
-            // After the storm only our two connections remain (timeout drops what is left idle).
+            // After the storm only this connection remains: the timeout drops every idle one.
             long end = System.currentTimeMillis() + 8000;
             long left;
-            while ((left = infoField(good, "connected_clients")) > 2 && System.currentTimeMillis() < end) Thread.sleep(100);
-            assertEquals(2, left, good.clientList());
+            while ((left = infoField(after, "connected_clients")) > 1 && System.currentTimeMillis() < end) Thread.sleep(100);
+            assertEquals(1, left, after.clientList());
             // Every INCR of a completed 100k pipeline was executed.
-            assertTrue(Long.parseLong(good.get("pipeline-counter")) >= 100_000L * counter("pipeline.completed"), figures);
+            assertTrue(Long.parseLong(after.get("pipeline-counter")) >= 100_000L * counter("pipeline.completed"), figures);
+            assertTrue(counter("sampler.samples") > SECONDS, figures);
+            quietClose(good);
+            after.close();
         }
     }
 }

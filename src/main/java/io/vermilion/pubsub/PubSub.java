@@ -127,6 +127,7 @@ public final class PubSub {
         apply.accept(server.config().get("notify-keyspace-events"));
         server.config().addListener("notify-keyspace-events", apply);
         server.keyspace().addListener((db, key) -> server.notify(Events.EXPIRED, "expired", key, db.id()));
+        server.addEvictionListener((db, key) -> server.notify(Events.EVICTED, "evicted", key, db.id()));
         return ps;
     }
 
@@ -420,6 +421,8 @@ public final class PubSub {
             ChannelHandlerContext ctx = ch.pipeline().lastContext();
             if (ctx != null) server.flushReplies(ctx);
             else ch.flush();
+            // client-output-buffer-limit pubsub: what the socket did not take (docs/limits.md).
+            server.clientLimits().enforce(c, 0);
         }
     }
 }

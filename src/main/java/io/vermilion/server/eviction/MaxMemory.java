@@ -60,6 +60,15 @@ public final class MaxMemory {
         startup = 512 * 1024 + (long) keyspace.databases() * (16 + 4L * 16384);
         // CONFIG SET maxmemory below the current usage evicts at once, as Redis.
         cfg.addListener("maxmemory", v -> {
+            long max = Long.parseUnsignedLong(v);
+            if (max == 0) return;
+            long used = usedForEviction();
+            if (max < used) {
+                server.log().warning("WARNING: the new maxmemory value set via CONFIG SET (" + Long.toUnsignedString(max)
+                        + ") is smaller than the current memory usage (" + used + "). This will result in key eviction"
+                        + " and/or the inability to accept new write commands depending on the maxmemory-policy.");
+            }
+            // Redis's startEvictionTimeProc: evicts from the loop, after this command.
             if (server.loop() != null) server.loop().execute(this::performEvictions);
         });
     }
