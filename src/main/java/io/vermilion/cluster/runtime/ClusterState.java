@@ -60,8 +60,8 @@ import java.util.concurrent.TimeUnit;
  * (recomputing the cluster state, saving nodes.conf) are queued with {@link #todo} and run as a
  * separate task right after the current event, or at the end of a CLUSTER command.
  *
- * <p>The behaviour follows Redis 7.0 rule by rule (docs/cluster.md describes it); replica
- * failover and replica migration are not here yet, since this node does not replicate.
+ * <p>The behaviour follows Redis 7.0 rule by rule (docs/cluster.md describes it); the replica
+ * side of failover and replica migration are in {@link ClusterFailover} (docs/failover.md).
  */
 public final class ClusterState {
     static final int TODO_HANDLE_FAILOVER = 1;
@@ -1189,9 +1189,7 @@ public final class ClusterState {
         node.connectFailures = 0;
         node.nextConnectTime = 0;
         log.warning("Address updated for node " + node.name + ", now " + node.ip + ":" + node.port);
-        if (myself.isReplica() && myself.master == node && replicationListener != null) {
-            replicationListener.replicate(node.ip, node.port);
-        }
+        if (myself.isReplica() && myself.master == node) startReplication(node);
         return true;
     }
 
