@@ -325,7 +325,6 @@ class BusWireIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Debian redis-server 7.0.15-1~deb12u7 (CVE-2026-21863 fix) no longer logs the 7.0.15 rejection text for some extension cases; re-derive the expected verdicts from deb12u7")
     void extensionEdgeCasesGetTheSameVerdictFromRedisAndFromUs() throws Exception {
         startRedis();
         record Case(String name, byte[] packet, String rejection) {}
@@ -334,12 +333,11 @@ class BusWireIT {
                 new Case("empty hostname", meetWithRawExtension(ext(16, 0, "\0".repeat(8))), null),
                 new Case("length taken modulo 65536", meetWithRawExtension(ext(65536 + 16, 0, "abc\0\0\0\0\0")), null),
                 new Case("unknown type, no terminator needed", meetWithRawExtension(ext(16, 7, "abcdefgh")), null),
-                new Case("hostname without final NUL", meetWithRawExtension(ext(16, 0, "ab\0defgh")),
-                        "Received meet packet with missing null terminator in extension type 0"),
-                new Case("hostname without payload", meetWithRawExtension(ext(8, 0, "")),
-                        "Received meet packet with missing null terminator in extension type 0"),
+                // deb12u7 dropped 7.0.15's null-terminator check and adds nothing for a zero length.
+                new Case("hostname without final NUL", meetWithRawExtension(ext(16, 0, "ab\0defgh")), null),
+                new Case("hostname without payload", meetWithRawExtension(ext(8, 0, "")), null),
                 new Case("length zero", meetWithRawExtension(ext(0, 0, "abc\0\0\0\0\0")),
-                        "Received a meet packet without proper padding (0 bytes)"),
+                        "Received invalid meet packet of length 2272 but expected length 2256"),
                 new Case("length not padded", meetWithRawExtension(ext(12, 0, "abc\0\0\0\0\0")),
                         "Received a meet packet without proper padding (12 bytes)"),
                 new Case("length beyond packet", meetWithRawExtension(ext(24, 0, "abc\0\0\0\0\0")),
