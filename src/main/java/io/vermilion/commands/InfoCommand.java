@@ -165,7 +165,8 @@ public final class InfoCommand {
         f.put("clients_in_timeout_table", Integer.toString(srv.blocking().clientsWithTimeout()));
     }
 
-    private static void memory(Server srv, Map<String, String> f) {
+    /** The INFO memory fields; MEMORY STATS and MEMORY DOCTOR read the same figures. */
+    static void memory(Server srv, Map<String, String> f) {
         Runtime rt = Runtime.getRuntime();
         // used_memory is the incremental estimate maxmemory compares with (docs/memory.md); the
         // allocator_* fields show the JVM heap as it is. The client-buffer share is the one the

@@ -13,6 +13,7 @@ import io.vermilion.commands.InfoCommand;
 import io.vermilion.commands.KeyCommands;
 import io.vermilion.commands.ListCommands;
 import io.vermilion.commands.LatencyCommands;
+import io.vermilion.commands.MemoryCommands;
 import io.vermilion.commands.MigrateCommands;
 import io.vermilion.commands.PersistenceCommands;
 import io.vermilion.commands.SetCommands;
@@ -105,6 +106,7 @@ public final class VermilionNode implements AutoCloseable {
         ConfigCommands.register(t);
         CommandCommands.register(t);
         LatencyCommands.register(t);
+        MemoryCommands.register(t);
         PersistenceCommands.register(t);
         MigrateCommands.register(t);
         ClusterCommands.register(t);

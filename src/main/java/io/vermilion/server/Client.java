@@ -246,6 +246,8 @@ public final class Client {
 
     /** The connection of this replica to its master, whose stream it applies. */
     public boolean isMaster() { return "master".equals(replicaType); }
+    /** A replica's link to this master (Redis's CLIENT_SLAVE). */
+    public boolean isReplica() { return "replica".equals(replicaType) && !monitor; }
 
     /** Marks a replication link ("master" or "replica"); null for an ordinary client. */
     public void replicaType(String t) { replicaType = t; }
