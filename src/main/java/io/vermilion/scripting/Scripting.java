@@ -90,6 +90,10 @@ public final class Scripting {
         this.scriptClient = server.newClient(null, new Reply(scriptOut));
         server.stats().totalConnections--; // not a connection (Redis's fake client)
         this.functions = new Functions(this);
+        server.addInfoContributor("memory", f -> {
+            f.put("number_of_cached_scripts", Integer.toString(scripts.size()));
+            f.put("number_of_functions", Integer.toString(functions.functions().size()));
+        });
     }
 
     public static Scripting of(Server server) {
