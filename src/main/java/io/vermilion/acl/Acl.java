@@ -89,6 +89,7 @@ public final class Acl implements AccessControl {
         config.addListener("requirepass", v -> updateDefaultPassword(v.isEmpty() ? null : v));
         refreshAuthRequired();
         server.access(this);
+        config.userLines(this::listLines);
     }
 
     private AclUser createDefaultUser() {
