@@ -299,7 +299,7 @@ final class FullSync {
                     writeChunks(ch, fc, 0, size, ok -> {
                         release.run();
                         if (ok) r.rdbSent(false);
-                        else c.kill();
+                        else if (ch.isActive()) c.kill(); // (a closed one was removed already)
                     });
                     continue;
                 }
