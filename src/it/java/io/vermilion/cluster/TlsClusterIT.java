@@ -141,6 +141,59 @@ class TlsClusterIT {
             RedisCli.Result g = RedisCli.run("-p", Integer.toString(plain.get(3)), "-c", "get", key);
             assertThat(g.plain()).isEqualTo("v" + k + "\n");
         }
+
+        // Replicas over TLS (tls-replication yes) across kinds: a redis-server replica of a
+        // Vermilion master and a Vermilion replica of a redis-server master, added with
+        // redis-cli --tls --cluster add-node --cluster-slave; each syncs from its master's TLS port.
+        add(Kind.REDIS);     // index 4: replica of Vermilion node 1
+        add(Kind.VERMILION); // index 5: replica of Redis node 0
+        int[] masterOf = {1, 0};
+        for (int n = 0; n < 2; n++) {
+            int replica = 4 + n;
+            String masterId;
+            try (Jedis m = plainJedis(masterOf[n])) {
+                masterId = new String((byte[]) m.sendCommand(redis.clients.jedis.Protocol.Command.CLUSTER, "MYID"),
+                        StandardCharsets.UTF_8);
+            }
+            List<String> addNode = new ArrayList<>(TlsCerts.cliArgs());
+            addNode.addAll(List.of("--cluster", "add-node", "127.0.0.1:" + tls.get(replica), "127.0.0.1:" + tls.get(0),
+                    "--cluster-slave", "--cluster-master-id", masterId));
+            RedisCli.Result added = RedisCli.run(addNode.toArray(String[]::new));
+            assertThat(added.exitCode()).as(added.plain()).isZero();
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            for (int n = 0; n < 2; n++) {
+                try (Jedis rep = plainJedis(4 + n); Jedis m = plainJedis(masterOf[n])) {
+                    String repl = rep.info("replication");
+                    assertThat(repl).as("replica %d (%s)", 4 + n, kinds.get(4 + n))
+                            .contains("master_link_status:up", "master_port:" + tls.get(masterOf[n]));
+                    assertThat(rep.dbSize()).isEqualTo(m.dbSize()).isPositive();
+                    // The master lists it at its TLS port.
+                    assertThat(m.info("replication")).contains("port=" + tls.get(4 + n) + ",state=online");
+                }
+            }
+        });
+        // A write to each master reaches its replica over the TLS link.
+        for (int n = 0; n < 2; n++) {
+            String key = null;
+            for (int k = 0; key == null; k++) {
+                String cand = "tls:repl:" + k;
+                try (Jedis m = plainJedis(masterOf[n])) {
+                    m.set(cand, "r" + n);
+                    key = cand;
+                } catch (redis.clients.jedis.exceptions.JedisDataException moved) {
+                    // MOVED: not this master's slot, try the next key
+                }
+            }
+            final String k = key;
+            final int idx = 4 + n;
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                try (Jedis rep = plainJedis(idx)) {
+                    rep.readonly();
+                    assertThat(rep.get(k)).isEqualTo("r" + (idx - 4));
+                }
+            });
+        }
     }
 
     /** The field names of CLUSTER SHARDS' node entries (sorted, unique). */

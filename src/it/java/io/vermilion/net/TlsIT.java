@@ -104,22 +104,120 @@ class TlsIT {
         assertThat(tlsCli(tlsPort, true, "--no-raw", "incr", "tls:n")).isEqualTo("(integer) 1\n");
     }
 
+    /** redis-cli --tls with the given certificate ("client", "rogue": not from the CA) or none (null). */
+    static String tlsCliCert(int port, String cert, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port), "--tls",
+                "--cacert", TlsCerts.file("ca.crt")));
+        if (cert != null) cmd.addAll(List.of("--cert", TlsCerts.file(cert + ".crt"), "--key", TlsCerts.file(cert + ".key")));
+        cmd.addAll(List.of(args));
+        return run(null, cmd);
+    }
+
     @Test
     void clientCertificatesPerTlsAuthClients() throws Exception {
-        for (int port : List.of(tlsPort, redisTlsPort)) {
-            assertThat(tlsCli(port, false, "ping")).as("no client certificate, port %d", port).doesNotContain("PONG");
-            assertThat(tlsCli(port, true, "ping")).isEqualTo("PONG\n");
-        }
+        // Whether redis-cli --tls [--cert --key] gets PONG, per tls-auth-clients and certificate,
+        // on both servers; the expected matrix is Redis's (yes: a CA-signed certificate required;
+        // optional: none, or a CA-signed one; no: not checked at all).
+        Map<String, List<Boolean>> expected = Map.of(
+                "yes", List.of(false, true, false),
+                "optional", List.of(true, true, false),
+                "no", List.of(true, true, true));
+        List<String> certs = java.util.Arrays.asList(null, "client", "rogue");
         try {
-            for (String mode : List.of("optional", "no")) {
-                assertThat(tlsCli(tlsPort, true, "config", "set", "tls-auth-clients", mode)).isEqualTo("OK\n");
-                assertThat(tlsCli(tlsPort, false, "ping")).as("tls-auth-clients %s", mode).isEqualTo("PONG\n");
-                assertThat(tlsCli(tlsPort, true, "ping")).isEqualTo("PONG\n");
+            for (String mode : List.of("yes", "optional", "no")) {
+                for (int[] ports : new int[][] {{node.port(), tlsPort}, {redis.port(), redisTlsPort}}) {
+                    assertThat(plainCli(ports[0], "config", "set", "tls-auth-clients", mode)).isEqualTo("OK\n");
+                    List<Boolean> got = new ArrayList<>();
+                    for (String cert : certs) got.add(tlsCliCert(ports[1], cert, "ping").equals("PONG\n"));
+                    assertThat(got).as("tls-auth-clients %s, port %d (no cert, client.crt, rogue.crt)", mode, ports[1])
+                            .isEqualTo(expected.get(mode));
+                }
             }
         } finally {
             plainCli(node.port(), "config", "set", "tls-auth-clients", "yes");
+            plainCli(redis.port(), "config", "set", "tls-auth-clients", "yes");
         }
         assertThat(tlsCli(tlsPort, false, "ping")).doesNotContain("PONG");
+    }
+
+    /** Polls until the condition holds (a replica catching up), failing after 30 s. */
+    static void await(String what, java.util.concurrent.Callable<Boolean> cond) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!cond.call()) {
+            if (System.nanoTime() > end) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(100);
+        }
+    }
+
+    static String info(int port, String field) throws Exception {
+        for (String l : plainCli(port, "info", "replication").split("\r?\n")) {
+            if (l.startsWith(field + ":")) return l.substring(field.length() + 1).trim();
+        }
+        return null;
+    }
+
+    /**
+     * tls-replication yes: a Vermilion replica of the Vermilion TLS master, a real redis-server
+     * replica of it, and the Vermilion replica moved to the real redis-server TLS master. Disk
+     * (repl-diskless-sync no: the RDB file sent in chunks through TLS) and diskless syncs, then
+     * the command stream; each replica announces its TLS port (REPLCONF listening-port), as Redis.
+     */
+    @Test
+    void replicationOverTls() throws Exception {
+        String big = "v".repeat(3 << 20); // more than one 1 MB batch of the chunked RDB transfer
+        try (Jedis m = new Jedis("127.0.0.1", node.port(), 10_000); Jedis rm = new Jedis("127.0.0.1", redis.port(), 10_000)) {
+            m.configSet("repl-diskless-sync", "no");
+            rm.configSet("repl-diskless-sync-delay", "0");
+            for (int i = 0; i < 500; i++) m.set("repl:k" + i, "v" + i);
+            m.set("repl:big", big);
+            int rTls = Ports.free();
+            int vTls = Ports.free();
+            List<String> replicaArgs = TlsCerts.serverArgs(0, "--tls-replication", "yes", "--replicaof", "127.0.0.1",
+                    Integer.toString(tlsPort));
+            try (ServerProcess rr = ServerProcess.start(Kind.REDIS, Ports.free(), withTlsPort(replicaArgs, rTls));
+                 ServerProcess vr = ServerProcess.start(Kind.VERMILION, Ports.free(), withTlsPort(replicaArgs, vTls));
+                 Jedis rj = new Jedis("127.0.0.1", rr.port(), 10_000); Jedis vj = new Jedis("127.0.0.1", vr.port(), 10_000)) {
+                for (ServerProcess r : List.of(rr, vr)) {
+                    await(r.kind() + " replica link up", () -> "up".equals(info(r.port(), "master_link_status")));
+                }
+                for (Jedis j : List.of(rj, vj)) {
+                    await("the snapshot loaded", () -> j.dbSize() == m.dbSize());
+                    assertThat(j.get("repl:big")).isEqualTo(big);
+                    assertThat(j.get("repl:k499")).isEqualTo("v499");
+                }
+                // The stream follows over TLS.
+                m.set("repl:after", "streamed");
+                m.incr("repl:n");
+                for (Jedis j : List.of(rj, vj)) {
+                    await("the stream applied", () -> "1".equals(j.get("repl:n")));
+                    assertThat(j.get("repl:after")).isEqualTo("streamed");
+                }
+                // The master lists each replica at its TLS port (Redis: tls-replication and tls-port set).
+                String slaves = plainCli(node.port(), "info", "replication");
+                assertThat(slaves).contains("port=" + rTls + ",state=online").contains("port=" + vTls + ",state=online");
+                // The Vermilion replica follows the real redis-server TLS master now (diskless).
+                rm.set("repl:from-redis", "yes");
+                assertThat(vj.replicaof("127.0.0.1", redisTlsPort)).isEqualTo("OK");
+                await("Vermilion replica of redis-server up", () -> "up".equals(info(vr.port(), "master_link_status"))
+                        && "yes".equals(vj.get("repl:from-redis")));
+                assertThat(vj.exists("repl:big")).isEqualTo(rm.exists("repl:big"));
+                rm.set("repl:from-redis-2", "streamed");
+                await("stream from redis-server", () -> "streamed".equals(vj.get("repl:from-redis-2")));
+                assertThat(plainCli(redis.port(), "info", "replication")).contains("port=" + vTls + ",state=online");
+                // Redis's log lines of a completed sync.
+                assertThat(vr.log()).contains("MASTER <-> REPLICA sync: Finished with success");
+            } finally {
+                m.configSet("repl-diskless-sync", "yes");
+                for (String k : m.keys("repl:*")) m.del(k);
+                for (String k : rm.keys("repl:*")) rm.del(k);
+            }
+        }
+    }
+
+    private static List<String> withTlsPort(List<String> args, int tlsPort) {
+        List<String> a = new ArrayList<>(args);
+        a.set(a.indexOf("--tls-port") + 1, Integer.toString(tlsPort));
+        return a;
     }
 
     @Test

@@ -89,6 +89,7 @@ public final class Acl implements AccessControl {
         config.addListener("requirepass", v -> updateDefaultPassword(v.isEmpty() ? null : v));
         refreshAuthRequired();
         server.access(this);
+        config.userLines(this::listLines);
     }
 
     private AclUser createDefaultUser() {
@@ -387,12 +388,47 @@ public final class Acl implements AccessControl {
             }
         }
         if (existing != null) {
+            killPubsubClientsIfNeeded(name, temp, existing);
             existing.copyFrom(temp);
         } else {
             users.put(name, temp);
         }
         if (name.equals("default")) refreshAuthRequired();
         return null;
+    }
+
+    /**
+     * Redis's ACLKillPubsubClientsIfNeeded: when a user's channel rules shrink, its clients
+     * subscribed to a channel (or a pattern, compared literally) the new rules refuse are
+     * disconnected. Nothing happens when a selector allows every channel or the new rules keep
+     * every old pattern.
+     */
+    private void killPubsubClientsIfNeeded(String name, AclUser now, AclUser before) {
+        List<String> upcoming = new ArrayList<>();
+        for (Selector sel : now.selectors) {
+            if (sel.allChannels) return;
+            upcoming.addAll(sel.channels);
+        }
+        boolean superset = true;
+        for (Selector sel : before.selectors) {
+            if (sel.allChannels || !upcoming.containsAll(sel.channels)) {
+                superset = false;
+                break;
+            }
+        }
+        if (superset) return;
+        io.vermilion.pubsub.PubSub ps = server.part(io.vermilion.pubsub.PubSub.class);
+        if (ps == null) return;
+        List<Client> victims = new ArrayList<>();
+        for (Client c : server.clients().values()) {
+            if (!name.equals(c.user())) continue;
+            boolean kill = false;
+            for (byte[] p : ps.clientChannels(c, 1)) if (!kill && !checkChannel(upcoming, p, true)) kill = true;
+            for (byte[] ch : ps.clientChannels(c, 0)) if (!kill && !checkChannel(upcoming, ch, false)) kill = true;
+            for (byte[] ch : ps.clientChannels(c, 2)) if (!kill && !checkChannel(upcoming, ch, false)) kill = true;
+            if (kill) victims.add(c);
+        }
+        for (Client c : victims) c.kill();
     }
 
     /** ACL DELUSER of one user (not default): its clients are logged out and disconnected. */

@@ -32,7 +32,7 @@ public final class CommandCommands {
                 .handler(CommandCommands::all)
                 .sub(cmd("count", 2).flags(LOADING, STALE).acl(CONNECTION)
                         .doc("server", "2.8.13", "Get total number of Redis commands", "O(1)")
-                        .handler((c, argv) -> c.reply().integer(c.server().commands().size())))
+                        .handler((c, argv) -> c.reply().integer(c.server().commands().served().size())))
                 .sub(cmd("docs", -2).flags(LOADING, STALE).acl(CONNECTION).tips("nondeterministic_output_order")
                         .doc("server", "7.0.0", "Get array of specific Redis command documentation", "O(N) where N is the number of commands to look up")
                         .handler(CommandCommands::docs))
@@ -77,9 +77,10 @@ public final class CommandCommands {
 
     /** COMMAND alone: the info of every command. */
     static void all(Client c, byte[][] argv) {
-        CommandTable t = c.server().commands();
-        c.reply().array(t.size());
-        for (CommandSpec s : t.all()) CommandIntrospection.writeInfo(c.reply(), s);
+        // What requests can name (rename-command), as Redis's server.commands.
+        List<CommandSpec> served = c.server().commands().served();
+        c.reply().array(served.size());
+        for (CommandSpec s : served) CommandIntrospection.writeInfo(c.reply(), s);
     }
 
     static void info(Client c, byte[][] argv) {
@@ -90,7 +91,7 @@ public final class CommandCommands {
         Reply r = c.reply();
         r.array(argv.length - 2);
         for (int i = 2; i < argv.length; i++) {
-            CommandSpec s = c.server().commands().lookupFullName(Args.latin1(argv[i]));
+            CommandSpec s = c.server().commands().lookupServed(Args.latin1(argv[i]));
             if (s == null) r.nullBulk();
             else CommandIntrospection.writeInfo(r, s);
         }
@@ -100,8 +101,9 @@ public final class CommandCommands {
         Reply r = c.reply();
         CommandTable t = c.server().commands();
         if (argv.length == 2) {
-            r.map(t.size());
-            for (CommandSpec s : t.all()) {
+            List<CommandSpec> served = t.served();
+            r.map(served.size());
+            for (CommandSpec s : served) {
                 r.bulk(s.fullName());
                 CommandIntrospection.writeDocs(r, s);
             }
@@ -109,7 +111,7 @@ public final class CommandCommands {
         }
         List<CommandSpec> found = new ArrayList<>();
         for (int i = 2; i < argv.length; i++) {
-            CommandSpec s = t.lookupFullName(Args.latin1(argv[i]));
+            CommandSpec s = t.lookupServed(Args.latin1(argv[i]));
             if (s != null) found.add(s);
         }
         r.map(found.size());
@@ -135,7 +137,12 @@ public final class CommandCommands {
         }
         List<String> names = new ArrayList<>();
         if (mode != 1) { // no modules here: a MODULE filter matches nothing
-            for (CommandSpec s : c.server().commands().allWithSubcommands()) {
+            List<CommandSpec> all = new ArrayList<>();
+            for (CommandSpec base : c.server().commands().served()) {
+                all.add(base);
+                all.addAll(base.subcommands().values());
+            }
+            for (CommandSpec s : all) {
                 if (mode == 2 && !hasCategory(s, arg)) continue;
                 if (mode == 3 && !Glob.matches(arg, s.fullName(), true)) continue;
                 names.add(s.fullName());

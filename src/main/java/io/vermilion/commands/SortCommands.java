@@ -364,7 +364,13 @@ public final class SortCommands {
     /** Whether the client's user may read every key with this command (ACL; SORT BY/GET patterns). */
     private static boolean fullKeyAccess(Client c, byte[][] argv) {
         var access = c.server().access();
-        if (access == null || c.isInternal()) return true;
+        if (access == null) return true;
+        if (c.isInternal()) {
+            // Inside a script the caller's user decides, as in Redis; other internal clients are exempt.
+            Client caller = io.vermilion.scripting.Scripting.of(c.server()).callerOf(c);
+            if (caller == null || caller.isInternal() || caller.isMaster()) return true;
+            c = caller;
+        }
         var spec = c.server().commands().lookup(argv[0]);
         return spec == null || access.fullKeyAccess(c, spec, argv, false);
     }

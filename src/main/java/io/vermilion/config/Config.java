@@ -595,12 +595,30 @@ public final class Config {
         try {
             Rewriter rw = Rewriter.readOld(file, this);
             for (Directive d : table) d.rewrite(this, rw);
+            // Users (Redis's rewriteConfigUserOption): with an aclfile the file's "user" lines go;
+            // otherwise every user is written as "user <name> <rules>" (ACL LIST's form).
+            java.util.function.Supplier<List<String>> ul = userLines;
+            if (ul != null) {
+                if (!get("aclfile").isEmpty()) {
+                    rw.mark("user");
+                } else {
+                    for (String l : ul.get()) rw.line("user", l, true);
+                    rw.mark("user");
+                }
+            }
             rw.mark("loadmodule"); // no modules: drop any loadmodule lines, as Redis does with none loaded
             rw.blankOrphans();
             writeAtomically(file, rw.content().getBytes(StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
             throw new IOException(strerror(e), e);
         }
+    }
+
+    private volatile java.util.function.Supplier<List<String>> userLines;
+
+    /** CONFIG REWRITE's source of "user ..." lines (the node's ACL), called on the command thread. */
+    public void userLines(java.util.function.Supplier<List<String>> lines) {
+        userLines = lines;
     }
 
     /** The rewrite key for a directive name found in an old config file, or null if unknown. */

@@ -148,6 +148,8 @@ public final class VermilionNode implements AutoCloseable {
             net.close();
             throw e;
         }
+        // tls-replication: the link to a master gets its TLS handler from here (docs/tls.md).
+        replication.tls(tls::replicationConnector);
         if (cluster != null) {
             cluster.tls(new io.vermilion.cluster.runtime.BusTls() {
                 @Override public io.netty.channel.ChannelHandler accepted(io.netty.channel.Channel ch) {

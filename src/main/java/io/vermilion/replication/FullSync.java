@@ -293,6 +293,16 @@ final class FullSync {
             try {
                 FileChannel fc = FileChannel.open(file, StandardOpenOption.READ);
                 ch.write(Unpooled.wrappedBuffer(("$" + size + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+                if (ch.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null) {
+                    // TLS cannot send a FileRegion: copy the file in chunks; the replica goes online
+                    // (its stream follows) once the last chunk is written, so nothing overtakes the RDB.
+                    writeChunks(ch, fc, 0, size, ok -> {
+                        release.run();
+                        if (ok) r.rdbSent(false);
+                        else if (ch.isActive()) c.kill(); // (a closed one was removed already)
+                    });
+                    continue;
+                }
                 ch.writeAndFlush(new DefaultFileRegion(fc, 0, size)).addListener(f -> release.run());
             } catch (IOException e) {
                 release.run();
@@ -303,6 +313,56 @@ final class FullSync {
         }
         release.run();
         startNext();
+    }
+
+    /** Writes [pos, size) of fc in 64 KB buffers, 1 MB at a time, then tells done (and closes fc). */
+    private static void writeChunks(Channel ch, FileChannel fc, long pos, long size,
+            java.util.function.Consumer<Boolean> done) {
+        long end = Math.min(size, pos + (1L << 20));
+        io.netty.channel.ChannelFuture last = null;
+        try {
+            while (pos < end) {
+                int n = (int) Math.min(64 * 1024, end - pos);
+                io.netty.buffer.ByteBuf b = ch.alloc().buffer(n);
+                int read = b.writeBytes(fc, pos, n);
+                if (read <= 0) {
+                    b.release();
+                    throw new IOException("short read of the RDB file");
+                }
+                pos += read;
+                last = ch.write(b);
+            }
+        } catch (IOException e) {
+            closeQuietly(fc);
+            done.accept(false);
+            return;
+        }
+        ch.flush();
+        long next = pos;
+        if (last == null) {
+            closeQuietly(fc);
+            done.accept(true);
+            return;
+        }
+        last.addListener(f -> {
+            if (!f.isSuccess()) {
+                closeQuietly(fc);
+                done.accept(false);
+            } else if (next >= size) {
+                closeQuietly(fc);
+                done.accept(true);
+            } else {
+                writeChunks(ch, fc, next, size, done);
+            }
+        });
+    }
+
+    private static void closeQuietly(FileChannel fc) {
+        try {
+            fc.close();
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
     }
 
     private void deleteFile() {

@@ -104,7 +104,16 @@ final class MasterLink extends ChannelInboundHandlerAdapter {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         repl.config.getLong("repl-timeout") * 1000))
-                .handler(this);
+                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        // tls-replication: TLS first; writes made before the handshake are queued by it.
+                        Replication.LinkTls t = repl.linkTls;
+                        io.netty.channel.ChannelHandler h = t == null ? null : t.connecting(c, host, port);
+                        if (h != null) c.pipeline().addLast(h);
+                        c.pipeline().addLast(MasterLink.this);
+                    }
+                });
         ChannelFuture f = b.connect(host, port);
         ch = f.channel();
         f.addListener(fu -> {
@@ -396,7 +405,10 @@ final class MasterLink extends ChannelInboundHandlerAdapter {
 
     private void sendPort() {
         long announce = repl.config.getLong("replica-announce-port");
-        int p = announce != 0 ? (int) announce : repl.server.tcpPort();
+        // As Redis: replica-announce-port, else the TLS port when replicating over TLS, else the port.
+        int tlsPort = repl.config.getInt("tls-port");
+        int p = announce != 0 ? (int) announce
+                : repl.config.getBool("tls-replication") && tlsPort != 0 ? tlsPort : repl.server.tcpPort();
         send("REPLCONF", "listening-port", Integer.toString(p));
         state = State.PORT;
     }

@@ -111,6 +111,20 @@ public final class Replication implements Server.ReplicationHook, Server.Propaga
         }
     }
 
+    /**
+     * TLS for the link to a master (tls-replication), supplied by the node (io.vermilion.net.tls):
+     * the handler to put first in the link's pipeline, or null for plaintext. Asked at each
+     * connection, so CONFIG SET tls-replication and certificate reloads apply to the next link.
+     */
+    public interface LinkTls {
+        io.netty.channel.ChannelHandler connecting(Channel ch, String host, int port);
+    }
+
+    LinkTls linkTls;
+
+    /** Installs the TLS hook of the master link (see {@link LinkTls}). */
+    public void tls(LinkTls t) { linkTls = t; }
+
     /** The replication of a node (installed by its constructor). */
     public static Replication of(Server s) {
         if (s.replication() instanceof Replication r) return r;

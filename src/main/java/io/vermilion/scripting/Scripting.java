@@ -124,6 +124,16 @@ public final class Scripting {
     }
 
     public Run running() { return running; }
+
+    /**
+     * The client on whose behalf {@code c} runs a command: the script's caller when {@code c} is
+     * the scripts' fake client during a run, else null (ACL checks made inside commands, such as
+     * SORT's BY/GET patterns, look at the caller's user as Redis does).
+     */
+    public Client callerOf(Client c) {
+        Run run = running;
+        return run != null && c == scriptClient ? run.caller : null;
+    }
     public boolean isRunning() { return running != null; }
     public Map<String, EvalScript> scripts() { return scripts; }
     public Functions functions() { return functions; }
@@ -299,6 +309,7 @@ public final class Scripting {
         scriptClient.select(c.dbIndex());
         scriptClient.proto(2);
         scriptClient.readonly(c.readonly());
+        scriptClient.user(c.user()); // Redis's fake client takes the caller's user (ACL WHOAMI, SORT BY/GET)
         boolean ownGroup = !server.inPropagationGroup();
         if (ownGroup) server.beginPropagationGroup();
         e.hook.reset();
@@ -377,6 +388,13 @@ public final class Scripting {
         int arity = spec.arity();
         if ((arity > 0 && n != arity) || n < -arity) return rejected(raise, "ERR Wrong number of args calling Redis command from script", spec);
         if (spec.has(CommandSpec.Flag.NOSCRIPT)) return rejected(raise, "ERR This Redis command is not allowed from script", spec);
+        // ACL (Redis's scriptVerifyACL): the command runs with the caller's user; the master's
+        // stream and internal callers (AOF loading) are not checked, as Redis's NULL user.
+        io.vermilion.server.AccessControl access = server.access();
+        if (access != null && !run.caller.isInternal() && !run.caller.isMaster()) {
+            String denied = access.checkScript(run.caller, spec, argv);
+            if (denied != null) return rejected(raise, "ERR " + denied, spec);
+        }
         boolean write = spec.has(CommandSpec.Flag.WRITE);
         if (run.readOnly && (write || spec.has(CommandSpec.Flag.MAY_REPLICATE))) {
             return rejected(raise, "ERR Write commands are not allowed from read-only scripts.", spec);

@@ -133,4 +133,30 @@ public final class CommandTable {
     public int size() {
         return byName.size();
     }
+
+    /**
+     * The commands requests can name, in name order: after rename-command, Redis's server.commands
+     * (COMMAND, COMMAND COUNT/INFO/DOCS/LIST), which lists a renamed command under its original
+     * name and leaves out a removed one.
+     */
+    public List<CommandSpec> served() {
+        java.util.Set<CommandSpec> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        live.addAll(requestNames.values());
+        List<CommandSpec> out = new ArrayList<>();
+        for (CommandSpec c : byName.values()) if (live.contains(c)) out.add(c);
+        return out;
+    }
+
+    /**
+     * COMMAND INFO / DOCS lookup: a name requests use ("wipedb" after renaming flushdb to it),
+     * optionally with "|subcommand"; null if none.
+     */
+    public CommandSpec lookupServed(String fullName) {
+        String n = fullName.toLowerCase(java.util.Locale.ROOT);
+        int bar = n.indexOf('|');
+        if (bar < 0) return requestNames.get(n);
+        if (n.indexOf('|', bar + 1) >= 0) return null;
+        CommandSpec base = requestNames.get(n.substring(0, bar));
+        return base == null ? null : base.subcommands.get(n.substring(bar + 1));
+    }
 }

@@ -441,6 +441,7 @@ public final class Server {
     public boolean dispatch(Client c, byte[][] argv) {
         c.lastInteractionMs = System.currentTimeMillis();
         Reply r = c.reply;
+        if (crossProtocolAttack(c, argv[0])) return true;
         CommandSpec spec = commands.lookup(argv[0]);
         if (spec == null) {
             c.lastCommand = "NULL"; // CLIENT LIST's cmd= names the last command looked up, as Redis
@@ -461,6 +462,13 @@ public final class Server {
         Transaction tx = c.tx != null && c.tx.active ? c.tx : null;
         if ((spec.arity > 0 && argv.length != spec.arity) || argv.length < -spec.arity) {
             reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName + "' command");
+            return true;
+        }
+        // Protected commands are refused before authentication is asked for (Redis's processCommand).
+        if (spec.has(CommandSpec.Flag.PROTECTED) && spec.name.equals("debug") && !debugAllowed(c)) {
+            reject(c, spec, "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
+                    + "you can run it from a local connection, otherwise you need to set this option in the "
+                    + "configuration file, and then restart the server.");
             return true;
         }
         if (!c.authenticated && authRequired && !spec.has(CommandSpec.Flag.NO_AUTH)) {
@@ -520,6 +528,38 @@ public final class Server {
         call(c, spec, argv);
         if (blocking.pending()) blocking.handleReady();
         return true;
+    }
+
+    private long securityWarningLoggedMs;
+
+    /**
+     * Redis's securityWarningCommand: a request named POST or "Host:" is an HTTP request sent to
+     * the port (cross protocol scripting): the connection is closed without a reply, with a
+     * warning logged at most once a minute.
+     */
+    private boolean crossProtocolAttack(Client c, byte[] name) {
+        if (name.length != 4 && name.length != 5) return false;
+        String n = new String(name, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (!n.equalsIgnoreCase("post") && !n.equalsIgnoreCase("host:")) return false;
+        long now = System.currentTimeMillis();
+        if (now - securityWarningLoggedMs > 60_000) {
+            log.warning("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands "
+                    + "to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to "
+                    + "compromise your Redis instance. Connection aborted.");
+            securityWarningLoggedMs = now;
+        }
+        c.closeAfterReply();
+        return true;
+    }
+
+    /** enable-debug-command: yes, or local and a loopback (or internal) connection. */
+    private boolean debugAllowed(Client c) {
+        String mode = config.get("enable-debug-command");
+        if ("yes".equals(mode)) return true;
+        if (!"local".equals(mode)) return false;
+        if (c.channel() == null) return true;
+        java.net.SocketAddress a = c.channel().remoteAddress();
+        return !(a instanceof java.net.InetSocketAddress ia) || ia.getAddress() == null || ia.getAddress().isLoopbackAddress();
     }
 
     /** Commands that run at once inside MULTI instead of being queued (Redis's processCommand). */
