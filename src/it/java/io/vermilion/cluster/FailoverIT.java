@@ -65,8 +65,10 @@ class FailoverIT {
     }
 
     private static List<String> args(Kind kind) {
+        // No 5 s wait for more replicas before a diskless full sync (repl-diskless-sync-delay's
+        // default): the test waits for every sync.
         return new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-node-timeout",
-                Long.toString(NODE_TIMEOUT), "--cluster-config-file", "nodes.conf"));
+                Long.toString(NODE_TIMEOUT), "--cluster-config-file", "nodes.conf", "--repl-diskless-sync-delay", "0"));
     }
 
     /** Starts the nodes in parallel (each JVM takes a while on a busy machine). */
