@@ -69,7 +69,7 @@ class ReplicationInteropIT {
                 // Slow a small snapshot down so that the writes below land while the sync runs (a
                 // sleep per key costs ~10x its microseconds on a busy machine; a big data set
                 // takes long enough by itself).
-                if (KEYS < 50_000) mj.configSet("rdb-key-save-delay", Integer.toString(Math.max(1, 1_000_000 / KEYS)));
+                if (KEYS < 50_000) mj.configSet("rdb-key-save-delay", Integer.toString(Math.max(1, 100_000 / KEYS)));
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong written = new AtomicLong();
                 Thread writer = writer(m.port(), stop, written);
