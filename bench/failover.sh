@@ -13,10 +13,9 @@
 # BENCH_TIMEOUTS="5000 1000", BENCH_MODES="plain wait" limit the runs. In wait mode the writes stop
 # after BENCH_WAIT_BUDGET seconds (default 60), so "acknowledged" may be below WRITES there.
 #
-# cluster-replica-validity-factor is 0 on both kinds: a replica that never synced (Vermilion's
-# until replication lands) would otherwise never be allowed to fail over; a synced Redis replica
-# is not affected by it. Needs redis-server, redis-cli, python3. Ports: BENCH_PORT (default 21400)
-# and the next 5, bus ports +10000.
+# Both kinds run with their defaults (cluster-replica-validity-factor 10): the replicas sync their
+# master's data before the writes start. Needs redis-server, redis-cli, python3. Ports: BENCH_PORT
+# (default 21400) and the next 5, bus ports +10000.
 set -euo pipefail
 WRITES=${1:-10000}
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,7 +38,7 @@ start_node() { # kind port timeout
     local server=(redis-server)
     [ "$kind" = redis ] || server=(java -Xss8m -XX:+UseSerialGC -jar "$ROOT/target/vermilion.jar")
     "${server[@]}" --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-node-timeout "$timeout" \
-        --cluster-replica-validity-factor 0 --cluster-config-file "$WORK/$port/nodes.conf" --dir "$WORK/$port" \
+        --cluster-config-file "$WORK/$port/nodes.conf" --dir "$WORK/$port" \
         --save "" --appendonly no --daemonize no >"$WORK/$port/log" 2>&1 &
     PIDS+=($!)
     echo $! >"$WORK/$port/pid"

@@ -27,7 +27,8 @@ import redis.clients.jedis.Jedis;
  * processes started from seed-style config files and the real redis-cli 7.0 driving them: the
  * cluster-down error before forming, {@code --cluster create}, CLUSTER INFO/NODES, redirects with
  * {@code -c}, a crash with DEBUG SEGFAULT detected by the others, the restart, and a replica
- * (add-node --cluster-slave) taking over when its master crashes.
+ * (add-node --cluster-slave) that syncs its master's data and takes over with it when its master
+ * crashes (default cluster-replica-validity-factor).
  *
  * <p>The crashed node comes back with its data from its AOF (appendonly yes, as in the seed).
  */
@@ -216,10 +217,6 @@ class SeedWalkthroughIT {
         int rport = Ports.free();
         Path rdir = tmp.resolve("n" + rport);
         writeConfig(rdir, rport);
-        // Until replicas sync data, a replica that never synced counts as too old to fail over
-        // (as in Redis); the validity check is switched off for this step.
-        Files.writeString(rdir.resolve("redis-" + rport + ".conf"), "cluster-replica-validity-factor 0\n",
-                java.nio.file.StandardOpenOption.APPEND);
         ServerProcess replica = startNode(rdir, rport);
         r = RedisCli.run("--cluster", "add-node", "127.0.0.1:" + rport, "127.0.0.1:" + ports[0], "--cluster-slave",
                 "--cluster-master-id", ids[2]);
@@ -240,6 +237,16 @@ class SeedWalkthroughIT {
                 }
             }
         });
+        // The replica syncs its master's data (full sync, then the stream): "key" is there, read
+        // from the replica with READONLY.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsMatching(e -> String.valueOf(e.getMessage()).startsWith("LOADING")).untilAsserted(() -> {
+                    try (Jedis j = jedis(rport)) {
+                        assertThat(j.info("replication")).contains("master_link_status:up");
+                        assertThat(j.readonly()).isEqualTo("OK");
+                        assertThat(j.get("key")).isEqualTo("again");
+                    }
+                });
         r = RedisCli.run("-p", Integer.toString(ports[2]), "debug", "segfault");
         await().atMost(Duration.ofSeconds(10)).until(() -> !nodes[2].isAlive());
         crashed = System.nanoTime();
@@ -255,9 +262,10 @@ class SeedWalkthroughIT {
         });
         System.out.println("seed: replica promoted, cluster_state:ok on all survivors " + (System.nanoTime() - crashed) / 1_000_000
                 + " ms after the crash (cluster-node-timeout " + NODE_TIMEOUT + ")");
-        r = RedisCli.withInput("set key promoted\nget key\n", "-c", "-p", Integer.toString(ports[0]));
-        assertThat(r.output()).isEqualTo("-> Redirected to slot [12539] located at 127.0.0.1:" + rport + "\n" + "OK\n"
-                + "promoted\n");
+        // The crashed master's data is on the promoted replica, and it takes writes.
+        r = RedisCli.withInput("get key\nset key promoted\nget key\n", "-c", "-p", Integer.toString(ports[0]));
+        assertThat(r.output()).isEqualTo("-> Redirected to slot [12539] located at 127.0.0.1:" + rport + "\n" + "again\n"
+                + "OK\n" + "promoted\n");
         assertThat(replica.isAlive()).isTrue();
     }
 }

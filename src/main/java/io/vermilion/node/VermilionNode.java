@@ -74,6 +74,7 @@ public final class VermilionNode implements AutoCloseable {
         if (server.clusterEnabled()) {
             cluster = new ClusterState(server);
             cluster.replication(new ClusterReplicationBridge(replication));
+            replication.manualFailoverPaused(cluster::manualFailoverPaused);
             server.router(new ClusterRouter(cluster));
             pubsub.cluster(cluster::propagatePublish, server.keyspace()::slotOf);
             cluster.publishListener(pubsub::publishLocal);

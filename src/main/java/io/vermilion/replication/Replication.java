@@ -68,6 +68,10 @@ public final class Replication implements Server.ReplicationHook, Server.Propaga
     boolean cachedMaster;
     final List<ReplicationListener> listeners = new ArrayList<>();
     private long cronTicks;
+    /** Set once the data files are loaded ({@link #start}): before that no master link is opened. */
+    private boolean started;
+    /** True while a cluster manual failover holds this master's writes (no PING into the stream then). */
+    private java.util.function.BooleanSupplier manualFailoverPaused = () -> false;
 
     public Replication(Server server) {
         this.server = server;
@@ -101,14 +105,28 @@ public final class Replication implements Server.ReplicationHook, Server.Propaga
         server.loop().scheduleAtFixedRate(this::cron, 1000, 1000, TimeUnit.MILLISECONDS);
         String ro = config.get("replicaof").trim();
         io.vermilion.persistence.rdb.RdbWriter.ReplInfo ri = p.loadedReplInfo();
-        // A restarted replica (or cluster node, whose role the cluster decides) PSYNCs from where its RDB was.
-        if (ri != null && (!ro.isEmpty() || server.clusterEnabled())) restoreFromRdb(ri.replId(), ri.offset(), ri.streamDb());
-        if (!ro.isEmpty()) {
-            int sp = ro.lastIndexOf(' ');
-            String host = ro.substring(0, sp);
-            int port = Integer.parseInt(ro.substring(sp + 1));
-            server.loop().execute(() -> replicaOf(host, port, cachedMaster));
-        }
+        server.loop().execute(() -> {
+            // A restarted replica (or cluster node, whose role the cluster decides) PSYNCs from where its RDB was.
+            if (ri != null && (!ro.isEmpty() || server.clusterEnabled())) restoreFromRdb(ri.replId(), ri.offset(), ri.streamDb());
+            started = true;
+            if (!ro.isEmpty()) {
+                int sp = ro.lastIndexOf(' ');
+                replicaOf(ro.substring(0, sp), Integer.parseInt(ro.substring(sp + 1)), cachedMaster);
+            } else if (masterHost != null && link == null) {
+                // The cluster made us a replica while the data was loading: connect now.
+                log.notice("Connecting to MASTER " + masterHost + ":" + masterPort);
+                link = new MasterLink(this, masterHost, masterPort);
+                link.connect();
+            }
+        });
+    }
+
+    /**
+     * Cluster mode: tells whether a manual failover pauses this master (Redis's mf_end while
+     * clients are paused); the cron sends no PING to the replicas meanwhile.
+     */
+    public void manualFailoverPaused(java.util.function.BooleanSupplier s) {
+        manualFailoverPaused = s;
     }
 
     /**
@@ -167,6 +185,9 @@ public final class Replication implements Server.ReplicationHook, Server.Propaga
         server.keyspace().replicaExpiry(true);
         server.log().role('S');
         linkDownSinceMs = 0;
+        // The cluster bus runs while the data files load: a role change heard then waits for the
+        // load (and the RDB's repl-id/offset, the cached master of the PSYNC) before connecting.
+        if (!started) return;
         log.notice("Connecting to MASTER " + host + ":" + port);
         link = new MasterLink(this, host, port);
         link.connect();
@@ -593,7 +614,9 @@ public final class Replication implements Server.ReplicationHook, Server.Propaga
             if (link != null) link.cron(now);
             if (masterHost == null && !replicas.isEmpty()) {
                 long period = Math.max(1, config.getLong("repl-ping-replica-period"));
-                if (cronTicks % period == 0) {
+                // As Redis: no PING while a manual failover holds the writes, or the offsets the
+                // master announced (PAUSED) and the replica must reach would no longer match.
+                if (cronTicks % period == 0 && !manualFailoverPaused.getAsBoolean()) {
                     feed(encode(PING));
                 }
             }

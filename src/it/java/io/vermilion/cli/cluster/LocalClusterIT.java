@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's main job: {@code bin/vermilion-cluster start} forms a 3-master cluster, and the
- * real {@code redis-cli --cluster check} finds it all OK; status, stop and clean work.
+ * The README's main job: {@code bin/vermilion-cluster start --replicas 1} forms a cluster of 3
+ * masters and 3 replicas, the real {@code redis-cli --cluster check} finds it all OK, every
+ * replica syncs its master's data; status, stop and clean work.
  * {@code -Dlauncher.server=redis-server} runs the same launcher over real Redis nodes.
  */
 class LocalClusterIT {
@@ -25,16 +26,31 @@ class LocalClusterIT {
         return out;
     }
 
+    /** A key in the first slot the connected master serves. */
+    private static String keyOf(redis.clients.jedis.Jedis j) {
+        String myId = j.clusterMyId();
+        for (String line : j.clusterNodes().split("\n")) {
+            String[] f = line.split(" ");
+            if (!f[0].equals(myId)) continue;
+            int slot = Integer.parseInt(f[8].split("-")[0]);
+            for (int k = 0; ; k++) {
+                if (io.vermilion.util.HashSlot.of(("k" + k).getBytes()) == slot) return "k" + k;
+            }
+        }
+        throw new AssertionError("no slots on " + myId);
+    }
+
     @Test
     void startCheckStopClean() throws Exception {
         Path home = Path.of(System.getProperty("vermilion.home", ".")).toAbsolutePath();
         Path dir = Files.createTempDirectory("vermilion-local-cluster");
         int base = Ports.free();
-        // Ports.free hands out increasing ports; make sure base+1 and base+2 are ours too.
-        int p1 = Ports.free(), p2 = Ports.free();
-        assertThat(List.of(p1, p2)).containsExactly(base + 1, base + 2);
+        // Ports.free hands out increasing ports; make sure base+1 .. base+5 are ours too.
+        List<Integer> more = new ArrayList<>();
+        for (int i = 1; i < 6; i++) more.add(Ports.free());
+        assertThat(more).containsExactly(base + 1, base + 2, base + 3, base + 4, base + 5);
         List<String> launcher = new ArrayList<>(List.of(home.resolve("bin/vermilion-cluster").toString(),
-                "--dir", dir.toString(), "--base-port", Integer.toString(base)));
+                "--dir", dir.toString(), "--base-port", Integer.toString(base), "--replicas", "1"));
         String server = System.getProperty("launcher.server");
         if (server != null) launcher.addAll(List.of("--server", server));
         try {
@@ -42,7 +58,9 @@ class LocalClusterIT {
             start.add("start");
             String out = run(start);
             assertThat(out).contains("[OK] All nodes agree about slots configuration.")
-                    .contains("[OK] All 16384 slots covered.").contains("Cluster ready: 3 masters");
+                    .contains("[OK] All 16384 slots covered.")
+                    .contains("Cluster ready: 3 masters on ports " + base + "-" + (base + 2) + ", 3 replicas on ports "
+                            + (base + 3) + "-" + (base + 5));
             assertThat(Files.readString(dir.resolve(base + "/redis-" + base + ".conf")))
                     .contains("cluster-enabled yes").contains("cluster-config-file nodes-" + base + ".conf")
                     .contains("appendonly yes").contains("enable-debug-command local");
@@ -50,10 +68,31 @@ class LocalClusterIT {
             String check = run(List.of("redis-cli", "--cluster", "check", "127.0.0.1:" + base));
             assertThat(check).contains("[OK] All nodes agree about slots configuration.")
                     .contains("[OK] All 16384 slots covered.").doesNotContain("[ERR]").doesNotContain("[WARNING]");
+            assertThat(check.lines().filter(l -> l.startsWith("S: ")).count()).as(check).isEqualTo(3);
+            assertThat(check.lines().filter(l -> l.contains("1 additional replica(s)")).count()).as(check).isEqualTo(3);
+
+            // Replica base+3+i follows master base+i and has its data.
+            for (int i = 0; i < 3; i++) {
+                int m = base + i, r = base + 3 + i;
+                try (redis.clients.jedis.Jedis mj = new redis.clients.jedis.Jedis("127.0.0.1", m, 5000)) {
+                    String key = keyOf(mj);
+                    mj.set(key, "from-" + m);
+                    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                            .pollInterval(java.time.Duration.ofMillis(200))
+                            .ignoreExceptionsMatching(e -> String.valueOf(e.getMessage()).startsWith("LOADING"))
+                            .untilAsserted(() -> {
+                                try (redis.clients.jedis.Jedis rj = new redis.clients.jedis.Jedis("127.0.0.1", r, 5000)) {
+                                    assertThat(rj.info("replication")).contains("master_port:" + m, "master_link_status:up");
+                                    rj.readonly();
+                                    assertThat(rj.get(key)).isEqualTo("from-" + m);
+                                }
+                            });
+                }
+            }
 
             List<String> status = new ArrayList<>(launcher);
             status.add("status");
-            assertThat(run(status).lines().filter(l -> l.contains("cluster_state:ok")).count()).isEqualTo(3);
+            assertThat(run(status).lines().filter(l -> l.contains("cluster_state:ok")).count()).isEqualTo(6);
         } finally {
             List<String> clean = new ArrayList<>(launcher);
             clean.add("clean");

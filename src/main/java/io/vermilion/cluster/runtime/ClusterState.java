@@ -298,6 +298,9 @@ public final class ClusterState {
     public void replicationListener(ReplicationListener l) { replicationListener = l; }
     /** Plugs replication in (see {@link ReplicationHook}); call before start. */
     public void replication(ReplicationHook r) { replication = r == null ? ReplicationHook.none() : r; }
+
+    /** True while this master holds its writes for a replica's manual failover (replication sends no PING then). */
+    public boolean manualFailoverPaused() { return failover.masterPausedForManualFailover(); }
     ReplicationHook replication() { return replication; }
     Config config() { return config; }
 
