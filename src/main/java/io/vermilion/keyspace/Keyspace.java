@@ -81,6 +81,17 @@ public final class Keyspace {
 
     public void setListener(KeyListener l) { this.listener = l; }
 
+    /** Hears every key added to a database (Redis's dbAdd: the "new" keyspace event); null: none. */
+    public interface NewKeyListener { void added(Db db, byte[] key); }
+
+    private NewKeyListener newKeyListener;
+
+    public void newKeyListener(NewKeyListener l) { newKeyListener = l; }
+
+    void added(Db db, byte[] key) {
+        if (newKeyListener != null) newKeyListener.added(db, key);
+    }
+
     /** Adds a listener beside the one of {@link #setListener} (AOF/replication and keyspace events both listen). */
     public void addListener(KeyListener l) { extraListeners.add(l); }
 
