@@ -11,6 +11,7 @@ import static io.vermilion.server.CommandSpec.cmd;
 
 import io.vermilion.pubsub.PubSub;
 import io.vermilion.server.Client;
+import io.vermilion.server.Server;
 import io.vermilion.server.CommandTable;
 import io.vermilion.server.KeySpec;
 import java.io.ByteArrayOutputStream;
@@ -220,9 +221,14 @@ public final class PubSubCommands {
     }
 
     static void publish(Client c, byte[][] argv) {
-        // Not propagated to replicas (Redis's forceCommandPropagation(PROPAGATE_REPL) outside
-        // cluster mode): see docs/pubsub.md. In cluster mode the bus carries it to every node.
         c.reply().integer(ps(c).publish(argv[1], argv[2], false));
+        // Outside cluster mode Redis propagates PUBLISH to replicas only, not to the AOF
+        // (forceCommandPropagation(PROPAGATE_REPL)); in cluster mode the bus carries it to every
+        // node. Inside MULTI/EXEC or a script it is not propagated (docs/pubsub.md).
+        Server s = c.server();
+        if (!s.clusterEnabled() && !s.inPropagationGroup() && s.replication() instanceof io.vermilion.replication.Replication r) {
+            r.propagate(c.dbIndex(), argv);
+        }
     }
 
     static void spublish(Client c, byte[][] argv) {

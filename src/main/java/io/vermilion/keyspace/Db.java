@@ -163,6 +163,7 @@ public final class Db {
         d.insert(key, val, keyspace.newStamp());
         size++;
         if (watched != null) touched(key);
+        keyspace.added(this, key);
         return true;
     }
 
@@ -230,6 +231,7 @@ public final class Db {
             expiring++;
         }
         if (watched != null) touched(key);
+        keyspace.added(this, key);
     }
 
     /** Replaces the value of an existing, live key in place (keeps TTL). Returns false if absent. */

@@ -81,6 +81,38 @@ public final class Keyspace {
 
     public void setListener(KeyListener l) { this.listener = l; }
 
+    /**
+     * The function libraries (FUNCTION LOAD): not keys, but part of what RDB files and AOF
+     * rewrites carry (Redis's FUNCTION2 opcode / FUNCTION LOAD commands). Null: none on this node.
+     */
+    public interface FunctionLibraries {
+        /** The libraries' source codes in load order. */
+        java.util.List<byte[]> codes();
+
+        /**
+         * A library read from an RDB file; {@code first} marks the first one of a load, which
+         * replaces the libraries present before (the dataset being loaded is the whole state).
+         */
+        void loadFromRdb(byte[] code, boolean first) throws java.io.IOException;
+    }
+
+    private FunctionLibraries functionLibraries;
+
+    public void functionLibraries(FunctionLibraries f) { functionLibraries = f; }
+
+    public FunctionLibraries functionLibraries() { return functionLibraries; }
+
+    /** Hears every key added to a database (Redis's dbAdd: the "new" keyspace event); null: none. */
+    public interface NewKeyListener { void added(Db db, byte[] key); }
+
+    private NewKeyListener newKeyListener;
+
+    public void newKeyListener(NewKeyListener l) { newKeyListener = l; }
+
+    void added(Db db, byte[] key) {
+        if (newKeyListener != null) newKeyListener.added(db, key);
+    }
+
     /** Adds a listener beside the one of {@link #setListener} (AOF/replication and keyspace events both listen). */
     public void addListener(KeyListener l) { extraListeners.add(l); }
 

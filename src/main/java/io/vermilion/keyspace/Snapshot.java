@@ -75,6 +75,7 @@ public final class Snapshot implements AutoCloseable {
     @SuppressWarnings("unchecked")
     Snapshot(Keyspace ks, UnaryOperator<Object> freeze) {
         this.ks = ks;
+        this.functions = ks.functionLibraries() == null ? java.util.List.of() : java.util.List.copyOf(ks.functionLibraries().codes());
         this.freeze = freeze;
         this.startMs = ks.now();
         this.dbs = ks.databases();
@@ -110,6 +111,11 @@ public final class Snapshot implements AutoCloseable {
 
     /** Entries delivered so far. */
     public long emitted() { return emitted; }
+
+    private final java.util.List<byte[]> functions;
+
+    /** The function libraries' codes when the snapshot was taken (written before the keys). */
+    public java.util.List<byte[]> functions() { return functions; }
 
     public boolean done() { return curDb >= dbs; }
 

@@ -58,6 +58,7 @@ public final class VermilionNode implements AutoCloseable {
         this.replication = new io.vermilion.replication.Replication(server);
         registerCommands(server.commands());
         io.vermilion.pubsub.PubSub pubsub = io.vermilion.pubsub.PubSub.install(server);
+        io.vermilion.scripting.Scripting.of(server); // before any load: RDB files may carry functions
         // The shared RDB codecs load sets with this node's intset threshold (see SetCodec).
         io.vermilion.persistence.rdb.SetCodec.maxIntsetEntries(config.getLong("set-max-intset-entries"));
         config.addListener("set-max-intset-entries",

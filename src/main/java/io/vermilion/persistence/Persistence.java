@@ -219,7 +219,13 @@ public final class Persistence implements PersistenceInfo {
             }
 
             @Override public void function(byte[] code) throws IOException {
-                loader.function(code);
+                pipe.apply(() -> {
+                    try {
+                        loader.function(code);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
             }
         };
     }

@@ -39,6 +39,17 @@ public final class RdbLoader implements RdbHandler {
 
     public long loaded() { return loaded; }
 
+    private boolean sawFunction;
+
+    /** A FUNCTION2 record: the library is loaded (the first one replaces what was there). */
+    @Override
+    public void function(byte[] code) throws IOException {
+        Keyspace.FunctionLibraries f = ks.functionLibraries();
+        if (f == null) throw new io.vermilion.persistence.rdb.RdbException("unsupported function library in RDB", -1);
+        f.loadFromRdb(code, !sawFunction);
+        sawFunction = true;
+    }
+
     /** The repl-id / repl-offset / repl-stream-db aux fields read, or null if absent. */
     public io.vermilion.persistence.rdb.RdbWriter.ReplInfo replInfo() {
         if (replId == null || replOffset < 0) return null;

@@ -66,6 +66,7 @@ public final class SnapshotSave {
             @Override public void begin(RdbSink sink) throws IOException {
                 w = new RdbWriter(sink, opt.codec(), opt.compress(), opt.checksum());
                 w.header(aux);
+                for (byte[] code : snap.functions()) w.function(code); // Redis's rdbSaveFunctions
                 ew = new EntryWriter(w, snap, opt.keySaveDelayMicros());
             }
 

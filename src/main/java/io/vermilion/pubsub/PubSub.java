@@ -118,11 +118,15 @@ public final class PubSub {
         });
         KeyspaceNotifier n = new KeyspaceNotifier(ps);
         java.util.function.Consumer<String> apply = v -> {
-            int mask = Events.parse(v);
+            // The flags themselves: the rendered value ("AKE") hides 'n' next to 'A', as Redis's.
+            int mask = server.config().getInt("notify-keyspace-events");
             // Without K or E nothing is published, whatever the classes: keep the fast path.
             if ((mask & (Events.KEYSPACE | Events.KEYEVENT)) == 0) mask = 0;
             server.keyspaceEvents(n, mask);
             n.mask = mask;
+            // "new" (class n) is fired where a key is added (Redis's dbAdd), not while loading.
+            server.keyspace().newKeyListener((mask & Events.NEW) == 0 ? null
+                    : (db, key) -> { if (!server.loading()) server.notify(Events.NEW, "new", key, db.id()); });
         };
         apply.accept(server.config().get("notify-keyspace-events"));
         server.config().addListener("notify-keyspace-events", apply);

@@ -152,6 +152,14 @@ final class LuaEngine {
         LuaValue basePcall = g.get("pcall");
         g.rawset("pcall", new VarArgFunction() {
             @Override public Varargs invoke(Varargs a) {
+                if (a.arg1() instanceof LibFunction) {
+                    // Lua 5.1: called by pcall (a C function), luaL_error has no position to add.
+                    try {
+                        return LuaValue.varargsOf(LuaValue.TRUE, a.arg1().invoke(a.subargs(2)));
+                    } catch (LibFunction.LibError e) {
+                        return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf(e.bare));
+                    }
+                }
                 Varargs r = basePcall.invoke(a);
                 if (!r.arg1().toboolean()) {
                     LuaValue err = r.arg(2);
@@ -169,10 +177,10 @@ final class LuaEngine {
             g.rawset(name, LuaValue.NIL);
         }
 
-        g.rawset("bit", BitLib.create());
-        g.rawset("cjson", CjsonLib.create());
-        g.rawset("struct", StructLib.create());
-        g.rawset("cmsgpack", CmsgpackLib.create());
+        g.rawset("bit", BitLib.create(hook));
+        g.rawset("cjson", CjsonLib.create(hook));
+        g.rawset("struct", StructLib.create(hook));
+        g.rawset("cmsgpack", CmsgpackLib.create(hook));
         g.rawset("redis", redisTable(functions));
 
         // Lock everything: library tables become read-only copies, then the globals.
@@ -285,8 +293,9 @@ final class LuaEngine {
 
     /** Lua 5.1's LUAI_NUMFFORMAT ("%.14g"), with glibc's inf/nan spellings. */
     static String number14g(double d) {
-        if (Double.isNaN(d)) return "nan";
+        if (Double.isNaN(d)) return LibFunction.luaNanBits(d) < 0 ? "-nan" : "nan";
         if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
+        if (d == 0 && 1 / d < 0) return "-0";
         if (d == Math.rint(d) && Math.abs(d) < 1e14) return Long.toString((long) d);
         return io.vermilion.util.Numbers.formatG(d, 14);
     }

@@ -94,6 +94,19 @@ public final class Scripting {
             f.put("number_of_cached_scripts", Integer.toString(scripts.size()));
             f.put("number_of_functions", Integer.toString(functions.functions().size()));
         });
+        // Function libraries travel in RDB files (FUNCTION2) and AOF rewrites (FUNCTION LOAD).
+        server.keyspace().functionLibraries(new io.vermilion.keyspace.Keyspace.FunctionLibraries() {
+            @Override public List<byte[]> codes() { return functions.codes(); }
+
+            @Override public void loadFromRdb(byte[] code, boolean first) throws java.io.IOException {
+                if (first) functions.flush();
+                try {
+                    functions.load(code, true, false);
+                } catch (Functions.LoadError e) {
+                    throw new java.io.IOException("Failed loading library from the RDB: " + e.getMessage());
+                }
+            }
+        });
     }
 
     public static Scripting of(Server server) {
@@ -406,17 +419,22 @@ public final class Scripting {
         if (write) run.writeDirty = true;
         if (server.clusterEnabled() && !run.caller.isInternal() && server.router() != null) {
             List<Integer> pos = spec.keyPositions(argv);
-            if (pos != null) {
+            if (pos != null && !pos.isEmpty()) {
+                // As Redis's scriptVerifyClusterState: the command must be one this node would
+                // serve (one slot, served here; a CROSSSLOT command is a "non local key" too),
+                // then its slot must be the script's unless allow-cross-slot-keys.
+                int slot = -1;
                 for (int p : pos) {
-                    int slot = server.keyspace().slotOf(argv[p]);
-                    if (!server.router().servesSlot(slot)) {
+                    int s = server.keyspace().slotOf(argv[p]);
+                    if ((slot != -1 && s != slot) || !server.router().servesSlot(s)) {
                         return rejected(raise, "ERR Script attempted to access a non local key in a cluster node", spec);
                     }
-                    if (!run.allowCrossSlot) {
-                        if (run.slot == -1) run.slot = slot;
-                        else if (run.slot != slot) {
-                            return rejected(raise, "ERR Script attempted to access keys that do not hash to the same slot", spec);
-                        }
+                    slot = s;
+                }
+                if (!run.allowCrossSlot) {
+                    if (run.slot == -1) run.slot = slot;
+                    else if (run.slot != slot) {
+                        return rejected(raise, "ERR Script attempted to access keys that do not hash to the same slot", spec);
                     }
                 }
             }

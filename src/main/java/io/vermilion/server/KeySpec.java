@@ -86,7 +86,7 @@ public final class KeySpec {
      * Appends the argv positions of this spec's keys to out, or returns false if argv does not
      * fit the spec (as Redis's getKeysUsingKeySpecs, which then treats the command as invalid).
      */
-    boolean positions(byte[][] argv, List<Integer> out) {
+    public boolean positions(byte[][] argv, List<Integer> out) {
         int argc = argv.length;
         int first;
         if (bsIndex > 0) {

@@ -60,7 +60,12 @@ public final class Server {
     /** Receives keyspace notifications (the Pub/Sub family publishes them). */
     public interface KeyspaceEvents {
         void notify(int type, String event, byte[] key, int db);
+        /** Before a command runs while the key-miss class is on: its "keymiss" events. */
+        default void beforeCall(Client c, CommandSpec spec, byte[][] argv) {}
     }
+
+    /** io.vermilion.pubsub.Events.KEY_MISS (Redis's NOTIFY_KEY_MISS). */
+    private static final int NOTIFY_KEY_MISS = 1 << 11;
 
     /** Hears every write command that changed the dataset (AOF, replication). */
     public interface Propagator {
@@ -649,6 +654,7 @@ public final class Server {
         Client prevCurrent = current;
         current = c;
         try {
+            if ((notifyMask & NOTIFY_KEY_MISS) != 0) keyspaceEvents.beforeCall(c, spec, argv);
             spec.handler.execute(c, argv);
         } finally {
             current = prevCurrent;

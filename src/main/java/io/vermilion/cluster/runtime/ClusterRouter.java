@@ -52,6 +52,13 @@ public final class ClusterRouter implements Server.Router {
                 return databaseRules(c, spec, argv);
             }
             List<Integer> keys = spec.keyPositions(argv);
+            String n = spec.name();
+            if (n.equals("ssubscribe") || n.equals("sunsubscribe") || n.equals("spublish")) {
+                // Shard channels are NOT_KEY specs, which keyPositions leaves out; Redis routes
+                // them by their legacy key range, as keys.
+                keys = new java.util.ArrayList<>();
+                for (io.vermilion.server.KeySpec k : spec.keySpecs()) if (!k.positions(argv, keys)) keys.clear();
+            }
             if (keys == null || keys.isEmpty()) return databaseRules(c, spec, argv);
             return route(c, spec, argv, keys, null, spec.has(CommandSpec.Flag.WRITE));
         }

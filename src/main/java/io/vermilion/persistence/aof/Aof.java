@@ -634,7 +634,7 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
     private SnapshotSave.Format baseFormat(io.vermilion.keyspace.Snapshot snap) {
         SnapshotSave.Options opt = persistence.saveOptions();
         if (config.getBool("aof-use-rdb-preamble")) return SnapshotSave.rdb(opt, persistence.auxInfo(true), snap);
-        return new AofFormat(config.getBool("aof-timestamp-enabled"), opt.keySaveDelayMicros());
+        return new AofFormat(config.getBool("aof-timestamp-enabled"), opt.keySaveDelayMicros(), snap.functions());
     }
 
     /** A base written in the foreground (server start with an empty AOF directory). */

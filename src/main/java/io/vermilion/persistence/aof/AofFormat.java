@@ -22,14 +22,22 @@ final class AofFormat implements SnapshotSave.Format {
     private RespOut out;
     private int db = -1;
 
-    AofFormat(boolean timestamp, long keySaveDelayMicros) {
+    private final java.util.List<byte[]> functions;
+
+    AofFormat(boolean timestamp, long keySaveDelayMicros, java.util.List<byte[]> functions) {
         this.timestamp = timestamp;
         this.keySaveDelayMicros = keySaveDelayMicros;
+        this.functions = functions;
     }
+
+    private static final byte[] FUNCTION = "FUNCTION".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LOAD = "LOAD".getBytes(StandardCharsets.US_ASCII);
 
     @Override public void begin(RdbSink sink) throws IOException {
         out = new RespOut(sink);
         if (timestamp) out.raw(("#TS:" + System.currentTimeMillis() / 1000 + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        // The function libraries first, as Redis's rewriteFunctions.
+        for (byte[] code : functions) out.command(new byte[][] {FUNCTION, LOAD, code});
     }
 
     @Override public void entry(int d, byte[] key, Object value, long expireAtMs) throws IOException {
