@@ -98,10 +98,10 @@ class BadPeersIT {
     void badPeersLeaveTheViewAsItWas() throws Exception {
         long t0 = System.nanoTime();
         try (ServerProcess a = ServerProcess.start(Kind.VERMILION, Ports.free(), Files.createTempDirectory("vermilion-it-badpeer-a-"),
-                null, List.of("--cluster-enabled", "yes"), Jvm.fastStart());
+                null, List.of("--cluster-enabled", "yes"));
                 ServerProcess b = ServerProcess.start(Kind.REDIS, Ports.free(), Files.createTempDirectory("vermilion-it-badpeer-b-"),
                         null, List.of("--cluster-enabled", "yes"));
-                RespConnection ca = CrashPointsIT.connect(a);
+                RespConnection ca = KillLoop.connect(a);
                 RespConnection cb = RespConnection.connect("127.0.0.1", b.port(), 5000, 30_000)) {
             ca.callChecked("CLUSTER", "ADDSLOTSRANGE", "0", "100");
             ca.callChecked("CLUSTER", "BUMPEPOCH");
