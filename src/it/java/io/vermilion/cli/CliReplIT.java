@@ -1,6 +1,7 @@
 package io.vermilion.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vermilion.client.RespConnection;
@@ -10,11 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,12 +26,17 @@ import org.junit.jupiter.api.Test;
  * The interactive REPL on a real terminal: tmux gives both CLIs a pseudo-terminal, we type into it
  * with {@code send-keys} and read the screen with {@code capture-pane}. Skipped if tmux is not
  * installed.
+ *
+ * <p>A "keep" session lives for the whole class: the tmux server exits when its last session ends
+ * (a CLI quitting, kill-session), and a new-session racing with that exit lost its session on a
+ * loaded machine ("session ended early"). The screen is polled with Awaitility, 60 s at most.
  */
 class CliReplIT {
     private static final String SOCKET = "vermilion-it-" + ProcessHandle.current().pid();
     private static ServerProcess redis;
     private static RespConnection admin;
     private static Path dir;
+    private static final Duration SCREEN_WAIT = Duration.ofSeconds(60);
 
     @BeforeAll
     static void start() throws IOException, InterruptedException {
@@ -36,6 +44,8 @@ class CliReplIT {
         redis = ServerProcess.redis("--enable-debug-command", "yes");
         admin = RespConnection.connect("127.0.0.1", redis.port(), 5000, 10_000);
         dir = Files.createTempDirectory("cli-repl-it-");
+        tmux("new-session", "-d", "-s", "keep", "-x", "80", "-y", "10", "sleep 100000");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> tmuxStatus("has-session", "-t", "keep") == 0);
     }
 
     @AfterAll
@@ -179,23 +189,21 @@ class CliReplIT {
 
     /** Polls the screen (bounded) until {@code p} holds, failing with the last screen otherwise. */
     private static String awaitScreen(String session, boolean escapes, Predicate<String> p) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        String s = "";
-        while (System.nanoTime() < deadline) {
-            s = capture(session, escapes);
-            if (p.test(s)) return s;
-            Thread.sleep(50);
+        String[] last = {""};
+        try {
+            return await().atMost(SCREEN_WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .until(() -> last[0] = capture(session, escapes), p::test);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("screen never matched in " + SCREEN_WAIT + "; last screen:\n" + last[0], e);
         }
-        throw new AssertionError("screen never matched; last screen:\n" + s);
     }
 
     private static void awaitGone(String session) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (tmuxStatus("has-session", "-t", session) != 0) return;
-            Thread.sleep(50);
+        try {
+            await().atMost(SCREEN_WAIT).pollInterval(Duration.ofMillis(50)).until(() -> tmuxStatus("has-session", "-t", session) != 0);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("CLI did not exit; screen:\n" + capture(session, false), e);
         }
-        throw new AssertionError("CLI did not exit; screen:\n" + capture(session, false));
     }
 
     private static String capture(String session, boolean escapes) throws Exception {

@@ -61,14 +61,11 @@ class BlockingIT {
     /** Waits until INFO clients reports n blocked clients. */
     static void awaitBlocked(int port, int n) throws Exception {
         try (RespConnection c = conn(port)) {
-            long end = System.currentTimeMillis() + 5000;
-            while (System.currentTimeMillis() < end) {
-                String info = c.call("INFO", "clients").asString();
-                if (info.contains("blocked_clients:" + n + "\r\n")) return;
-                Thread.sleep(5);
-            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(5))
+                    .until(() -> c.call("INFO", "clients").asString().contains("blocked_clients:" + n + "\r\n"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("never saw " + n + " blocked clients on port " + port, e);
         }
-        throw new AssertionError("never saw " + n + " blocked clients on port " + port);
     }
 
     @Test

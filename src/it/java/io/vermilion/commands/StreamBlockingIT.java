@@ -56,14 +56,11 @@ class StreamBlockingIT {
 
     static void awaitBlocked(int port, int n) throws Exception {
         try (RespConnection c = conn(port)) {
-            long end = System.currentTimeMillis() + 5000;
-            while (System.currentTimeMillis() < end) {
-                String info = c.call("INFO", "clients").asString();
-                if (info.contains("blocked_clients:" + n + "\r\n")) return;
-                Thread.sleep(5);
-            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(5))
+                    .until(() -> c.call("INFO", "clients").asString().contains("blocked_clients:" + n + "\r\n"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("never saw " + n + " blocked clients on port " + port, e);
         }
-        throw new AssertionError("never saw " + n + " blocked clients on port " + port);
     }
 
     @Test
@@ -232,12 +229,9 @@ class StreamBlockingIT {
                 w.callChecked("FLUSHALL");
                 w.callChecked("CONFIG", "SET", "appendfsync", "always");
                 w.callChecked("CONFIG", "SET", "appendonly", "yes");
-                long end = System.currentTimeMillis() + 20000;
-                while (!w.call("INFO", "persistence").asString().contains("aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0")
-                        || !w.call("INFO", "persistence").asString().contains("aof_enabled:1")) {
-                    if (System.currentTimeMillis() > end) throw new AssertionError("AOF never enabled on " + p.kind());
-                    Thread.sleep(20);
-                }
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(20)).alias("AOF enabled on " + p.kind())
+                        .until(() -> w.call("INFO", "persistence").asString().contains("aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0")
+                                && w.call("INFO", "persistence").asString().contains("aof_enabled:1"));
                 Thread.sleep(200);
                 w.callChecked("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
                 a.send("XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">");

@@ -86,8 +86,11 @@ class ClientLimitsIT {
     }
 
     static void awaitGone(Jedis j, String name, long ms) throws InterruptedException {
-        long end = System.currentTimeMillis() + ms;
-        while (System.currentTimeMillis() < end && listed(j, name)) Thread.sleep(50);
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMillis(ms)).pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(50)).until(() -> !listed(j, name));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // reported below with the client list
+        }
         assertFalse(listed(j, name), name + " still connected: " + j.clientList());
     }
 

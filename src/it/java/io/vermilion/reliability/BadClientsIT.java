@@ -385,10 +385,13 @@ class BadClientsIT {
             String log = node.log();
             assertTrue(log.contains("scheduled to be closed ASAP for overcoming of output buffer limits."), log);
             // After the storm only this connection remains: the timeout drops every idle one.
-            long end = System.currentTimeMillis() + 8000;
-            long left;
-            while ((left = infoField(after, "connected_clients")) > 1 && System.currentTimeMillis() < end) Thread.sleep(100);
-            assertEquals(1, left, after.clientList());
+            try {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(8)).pollDelay(java.time.Duration.ZERO)
+                        .pollInterval(java.time.Duration.ofMillis(100)).until(() -> infoField(after, "connected_clients") <= 1);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // reported below with the client list
+            }
+            assertEquals(1, infoField(after, "connected_clients"), after.clientList());
             // Every INCR of a completed 100k pipeline was executed.
             assertTrue(Long.parseLong(after.get("pipeline-counter")) >= 100_000L * counter("pipeline.completed"), figures);
             assertTrue(counter("sampler.samples") > SECONDS, figures);

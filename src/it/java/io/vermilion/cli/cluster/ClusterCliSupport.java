@@ -213,14 +213,14 @@ final class ClusterCliSupport {
 
     /** Polls (bounded) until {@code check} holds for the value of {@code probe}. */
     static <T> T await(String what, long millis, Probe<T> probe, Predicate<T> check) throws Exception {
-        long deadline = System.currentTimeMillis() + millis;
-        T last = null;
-        while (System.currentTimeMillis() < deadline) {
-            last = probe.get();
-            if (check.test(last)) return last;
-            Thread.sleep(20);
+        List<T> last = new java.util.ArrayList<>(java.util.Collections.singletonList(null));
+        try {
+            return org.awaitility.Awaitility.await(what).atMost(java.time.Duration.ofMillis(millis))
+                    .pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(20))
+                    .until(() -> { T v = probe.get(); last.set(0, v); return v; }, check::test);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what + "; last: " + last.get(0), e);
         }
-        throw new AssertionError("timed out waiting for " + what + "; last: " + last);
     }
 
     interface Probe<T> {

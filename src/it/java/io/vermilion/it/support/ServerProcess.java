@@ -67,8 +67,40 @@ public final class ServerProcess implements AutoCloseable {
         return start(kind, port, dir, configFile, extraArgs, List.of());
     }
 
-    /** As above, with extra JVM options for a Vermilion node (e.g. {@code -Dvermilion.crashpoint=...}). */
+    /**
+     * As {@link #start(Kind, int, Path, Path, List, List)} on a port from {@link Ports}; if the
+     * server could not bind it (another process took it between the check and the bind: "Failed
+     * listening on port"), again on another port, up to 3 times.
+     */
+    public static ServerProcess startOnFreePort(Kind kind, Path dir, Path configFile, List<String> extraArgs,
+            List<String> jvmArgs) throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return start(kind, Ports.free(), dir, configFile, extraArgs, jvmArgs);
+            } catch (IOException e) {
+                last = e;
+                String m = String.valueOf(e.getMessage());
+                if (!m.contains("Failed listening on port") && !m.contains("Address already in use")) throw e;
+            }
+        }
+        throw last;
+    }
+
+    /**
+     * As above, with extra JVM options for a Vermilion node (e.g. {@code -Dvermilion.crashpoint=...});
+     * a node also gets {@link FastStart#options()}.
+     */
     public static ServerProcess start(Kind kind, int port, Path dir, Path configFile, List<String> extraArgs,
+            List<String> jvmArgs) throws IOException {
+        List<String> jvm = new ArrayList<>();
+        if (kind == Kind.VERMILION) jvm.addAll(FastStart.options());
+        jvm.addAll(jvmArgs);
+        return startWith(kind, port, dir, configFile, extraArgs, jvm);
+    }
+
+    /** As {@link #start(Kind, int, Path, Path, List, List)} with exactly {@code jvmArgs} (no {@link FastStart}). */
+    static ServerProcess startWith(Kind kind, int port, Path dir, Path configFile, List<String> extraArgs,
             List<String> jvmArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (kind == Kind.REDIS) {
@@ -114,25 +146,27 @@ public final class ServerProcess implements AutoCloseable {
                 InputStream in = s.getInputStream();
                 byte[] buf = new byte[64];
                 int n = in.read(buf);
-                if (n > 0 && !new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("-LOADING")) {
-                    checkOwnership(s);
+                if (n > 0 && !new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("-LOADING") && isOurs(s)) {
                     return;
                 }
             } catch (IOException e) {
                 last = e;
             }
-            try { Thread.sleep(50); } catch (InterruptedException e) { Thread.currentThread().interrupt(); return; }
+            // Polled, not slept on: a node answers within a few hundred ms of its start.
+            try { Thread.sleep(10); } catch (InterruptedException e) { Thread.currentThread().interrupt(); return; }
         }
         throw new IOException(kind + " on port " + port + " did not answer PING in " + millis + " ms; log:\n" + log(), last);
     }
 
     /**
      * PING alone does not prove that the server answering is the one we started: another test run
-     * on the same machine may own the port. INFO server's process_id must be our process's pid
-     * (when the server requires AUTH, INFO is refused and ownership cannot be checked this way).
+     * on the same machine may own the port. INFO server's process_id must be our process's pid;
+     * a different pid fails the start at once (IllegalStateException: retrying cannot help). When
+     * the server refuses INFO (it requires AUTH) or does not say its pid, our process must be
+     * alive and have logged that it is ready to accept connections (both redis-server and
+     * Vermilion log it), or the answer is not taken as ours yet.
      */
-    private void checkOwnership(Socket s) throws IOException {
-        // Thrown as IllegalStateException: retrying cannot help, the port is not ours.
+    private boolean isOurs(Socket s) throws IOException {
         OutputStream out = s.getOutputStream();
         out.write("INFO server\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
@@ -144,19 +178,20 @@ public final class ServerProcess implements AutoCloseable {
             int n = in.read(buf);
             if (n <= 0) break;
             sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-            if (sb.charAt(0) == '-') return;
+            if (sb.charAt(0) == '-' && sb.indexOf("\r\n") > 0) break;
             int nl = sb.indexOf("\r\n");
             if (sb.charAt(0) == '$' && nl > 0 && sb.length() >= nl + 2 + Integer.parseInt(sb.substring(1, nl))) break;
         }
         String pidLine = "process_id:";
         int at = sb.indexOf(pidLine);
-        if (at < 0) return;
+        if (at < 0 || sb.charAt(0) == '-') return process.isAlive() && log().contains("Ready to accept connections");
         int end = sb.indexOf("\r\n", at);
         long pid = Long.parseLong(sb.substring(at + pidLine.length(), end < 0 ? sb.length() : end).trim());
         if (pid != process.pid()) {
             throw new IllegalStateException(kind + " on port " + port + ": the port is answered by process " + pid
                     + ", not by ours (" + process.pid() + "); log:\n" + log());
         }
+        return true;
     }
 
     public String log() {

@@ -50,11 +50,8 @@ class SnapshotTypesIT {
             assertThat(c.str("INFO", "persistence")).as("every change happened while BGSAVE ran")
                     .contains("rdb_bgsave_in_progress:1");
             c.configSet("rdb-key-save-delay", "0");
-            long deadline = System.nanoTime() + 120_000_000_000L;
-            while (c.str("INFO", "persistence").contains("rdb_bgsave_in_progress:1")) {
-                assertThat(System.nanoTime()).as("BGSAVE finished").isLessThan(deadline);
-                Thread.sleep(50);
-            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(50)).alias("BGSAVE finished")
+                    .until(() -> !c.str("INFO", "persistence").contains("rdb_bgsave_in_progress:1"));
             assertThat(c.str("INFO", "persistence")).contains("rdb_last_bgsave_status:ok");
             // The live dataset really changed.
             assertThat(KeyContent.readAll(c)).isNotEqualTo(atStart);

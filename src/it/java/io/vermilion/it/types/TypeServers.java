@@ -1,6 +1,5 @@
 package io.vermilion.it.types;
 
-import io.vermilion.it.support.Ports;
 import io.vermilion.it.support.ServerProcess;
 import io.vermilion.it.support.ServerProcess.Kind;
 import java.io.IOException;
@@ -8,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the servers of the cross-type tests. The server under test is Vermilion, or a second
@@ -26,25 +24,8 @@ public final class TypeServers {
     }
 
     public static ServerProcess start(Kind kind, Path dir, String... args) throws IOException {
-        IOException last = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            ServerProcess p = ServerProcess.start(kind, Ports.free(), dir, null, List.of(args));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline && p.isAlive() && !p.log().contains("Ready to accept connections")) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            if (p.isAlive() && p.log().contains("Ready to accept connections")) return p;
-            String log = p.log();
-            p.kill();
-            last = new IOException(kind + " did not become ready on port " + p.port() + "; log:\n" + log);
-            if (!log.contains("Address already in use") && !log.contains("Failed listening")) throw last;
-        }
-        throw last;
+        // ServerProcess proves the server is ours (its pid) and retries when the port was taken.
+        return ServerProcess.startOnFreePort(kind, dir, null, List.of(args), List.of());
     }
 
     public static ServerProcess start(Kind kind, String... args) throws IOException {

@@ -553,8 +553,18 @@ final class RdbCheck {
         }
     }
 
+    /**
+     * A count Redis checks against RDB_LENERR: a 64-bit length of 2^64-1 is the same value as its
+     * read error, so it fails the same way (a corrupted PEL size of 0x81 ff..ff).
+     */
+    private long streamCount(int line, String msg) throws IOException, Failure {
+        long n = streamLen(line, msg);
+        if (n == -1L) throw corrupt(line, msg);
+        return n;
+    }
+
     private void stream(boolean v2) throws IOException, Eof, Failure {
-        long nodes = streamLen(2327, "Stream listpacks len loading failed.");
+        long nodes = streamCount(2327, "Stream listpacks len loading failed.");
         Set<ByteBuffer> nodeKeys = new HashSet<>();
         for (long i = 0; i < nodes; i++) {
             byte[] nodeKey;
@@ -587,7 +597,7 @@ final class RdbCheck {
         }
         if (shortRead) throw corrupt(2424, "Stream object metadata loading failed.");
         if (length != 0 && nodes == 0) throw corrupt(2430, "Stream length inconsistent with rax entries");
-        long groups = streamLen(2438, "Stream cgroup count loading failed.");
+        long groups = streamCount(2438, "Stream cgroup count loading failed.");
         Set<ByteBuffer> groupNames = new HashSet<>();
         for (long g = 0; g < groups; g++) {
             byte[] name;
@@ -606,7 +616,7 @@ final class RdbCheck {
             if (!groupNames.add(ByteBuffer.wrap(name))) {
                 throw corrupt(2480, "Duplicated consumer group name " + cString(name));
             }
-            long pelSize = streamLen(2495, "Stream PEL size loading failed.");
+            long pelSize = streamCount(2495, "Stream PEL size loading failed.");
             // group PEL: id -> whether a consumer claimed it
             Map<ByteBuffer, Boolean> pel = new HashMap<>();
             for (long p = 0; p < pelSize; p++) {
@@ -626,7 +636,7 @@ final class RdbCheck {
                     throw corrupt(2516, "Duplicated global PEL entry loading stream consumer group");
                 }
             }
-            long consumers = streamLen(2527, "Stream consumers num loading failed.");
+            long consumers = streamCount(2527, "Stream consumers num loading failed.");
             Set<ByteBuffer> consumerNames = new HashSet<>();
             for (long c = 0; c < consumers; c++) {
                 byte[] cname;
@@ -641,7 +651,7 @@ final class RdbCheck {
                 } catch (Eof e) {
                     throw corrupt(2549, "Stream short read reading seen time.");
                 }
-                long owned = streamLen(2558, "Stream consumer PEL num loading failed.");
+                long owned = streamCount(2558, "Stream consumer PEL num loading failed.");
                 Set<ByteBuffer> own = new HashSet<>();
                 for (long p = 0; p < owned; p++) {
                     byte[] id;
@@ -652,9 +662,11 @@ final class RdbCheck {
                     }
                     Boolean claimed = pel.get(ByteBuffer.wrap(id));
                     if (claimed == null) throw corrupt(2573, "Consumer entry not found in group global PEL");
-                    // As 7.0.15 (and Debian's deb12u7): an entry claimed by a second consumer just
-                    // moves to it; only a repeat inside one consumer's PEL is corrupt (the message
-                    // has Redis's double space).
+                    // As Debian's 7.0.15-1~deb12u7 (the oracle; the 7.0.15 tag let a second
+                    // consumer take the entry over): an entry that already has a consumer, its
+                    // own or another's, is corrupt. The "Duplicated consumer PEL entry" check
+                    // after it can then no longer be reached; kept as Redis keeps it.
+                    if (claimed) throw corrupt(2583, "Stream consumer PEL entry already has a consumer assigned");
                     pel.put(ByteBuffer.wrap(id), true);
                     if (!own.add(ByteBuffer.wrap(id))) {
                         throw corrupt(2584, "Duplicated consumer PEL entry  loading a stream consumer group");

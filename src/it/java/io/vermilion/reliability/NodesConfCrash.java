@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vermilion.client.Reply;
 import io.vermilion.client.RespConnection;
 import io.vermilion.cluster.NodesConfFile;
-import io.vermilion.it.support.Ports;
 import io.vermilion.it.support.ServerProcess;
-import io.vermilion.it.support.ServerProcess.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
 
 /**
  * Issue 13 point 1, cluster mode: kill -9 while nodes.conf is being rewritten, under a client
@@ -27,10 +23,10 @@ import org.junit.jupiter.api.Test;
  * restarts from its nodes.conf (which parses, with {@link NodesConfFile} too) in the state of the
  * last acknowledged command or of the one in flight: id, current and config epoch, slots.
  *
- * <p>CI: {@value #KILLS} kills; {@code -Dcrash.kills=N} for more.
+ * <p>One of the loops of {@link CrashPointsIT} ({@code -Dcrash.kills=N} for more).
  */
-class NodesConfCrashIT {
-    static final int KILLS = 20;
+final class NodesConfCrash {
+    private NodesConfCrash() {}
 
     /** What nodes.conf must hold: a node id (null: any id but {@link #notId}), epochs, slots. */
     record State(String id, String notId, long currentEpoch, long configEpoch, BitSet slots) {
@@ -41,31 +37,29 @@ class NodesConfCrashIT {
     }
 
     private static ServerProcess start(Path dir, String point) throws IOException {
-        List<String> jvm = new ArrayList<>(Jvm.fastStart());
-        if (point != null) jvm.add("-Dvermilion.crashpoint=" + point);
-        return ServerProcess.start(Kind.VERMILION, Ports.free(), dir, null,
-                List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"), jvm);
+        return KillLoop.start(dir, 0, point, List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"));
     }
 
-    @Test
-    void killWhileNodesConfIsWritten() throws Exception {
+    static KillLoop.Figures run(int kills) throws Exception {
         long t0 = System.nanoTime();
-        int kills = Integer.getInteger("crash.kills", KILLS);
+        State prevInFlight = null;
         Path dir = Files.createTempDirectory("vermilion-it-nodesconf-crash-");
         Random rnd = new Random(4);
         State acked;
-        try (ServerProcess v = start(dir, null); RespConnection c = CrashPointsIT.connect(v)) {
+        try (ServerProcess v = start(dir, null); RespConnection c = KillLoop.connect(v)) {
             acked = observe(c);
         }
         long epoch = 1000;
         int insideWrite = 0, commands = 0;
-        for (int cycle = 0; cycle < kills; cycle++) {
-            boolean deterministic = cycle % 2 == 0;
+        int cycle = 0;
+        for (; insideWrite < kills; cycle++) {
+            // Two of three stop inside a write; the third is killed at a random moment.
+            boolean deterministic = cycle % 3 != 2;
             // Writes at startup come first; the N-th is one of the client's.
             String point = deterministic ? "nodes-conf-temp-written:" + (1 + rnd.nextInt(10)) : null;
             ServerProcess v = start(dir, point);
             AtomicReference<State> inFlight = new AtomicReference<>();
-            try (RespConnection c = CrashPointsIT.connect(v)) {
+            try (RespConnection c = KillLoop.connect(v)) {
                 State got = observe(c);
                 assertThat(acked.matches(got) || (prevInFlight != null && prevInFlight.matches(got)))
                         .as("cycle %d: after the kill the node has %s; acknowledged %s, in flight %s", cycle, got, acked, prevInFlight)
@@ -91,19 +85,18 @@ class NodesConfCrashIT {
             prevInFlight = inFlight.get();
             assertThat(NodesConfFile.read(dir.resolve("nodes.conf"))).as("nodes.conf parses after kill %d", cycle).isPresent();
         }
-        try (ServerProcess v = start(dir, null); RespConnection c = CrashPointsIT.connect(v)) {
+        try (ServerProcess v = start(dir, null); RespConnection c = KillLoop.connect(v)) {
             State got = observe(c);
             assertThat(acked.matches(got) || (prevInFlight != null && prevInFlight.matches(got)))
                     .as("final: %s; acknowledged %s, in flight %s", got, acked, prevInFlight).isTrue();
         }
-        System.out.printf("NodesConfCrashIT: %d kills (%d inside a nodes.conf write), %d acknowledged config changes, 0 lost; %.1f s%n",
-                kills, insideWrite, commands, (System.nanoTime() - t0) / 1e9);
-        assertThat(insideWrite).isGreaterThanOrEqualTo(kills / 2);
+        KillLoop.deleteTree(dir);
+        // Kills: every cycle; inside: those stopped inside a write (the others at random moments
+        // of a stream of commands that each rewrite nodes.conf). "acked": config changes acknowledged.
+        return new KillLoop.Figures("nodes.conf writes", cycle, insideWrite, commands, 0,
+                (System.nanoTime() - t0) / 1e9);
     }
 
-    private State prevInFlight;
-
-    /** One config change; {@code inFlight} holds its expected result until its reply is read. */
     /** A stop at the crash point: the reply of the command in flight never comes. */
     static final class Stopped extends IOException {
         Stopped() {
