@@ -47,7 +47,7 @@ for P in 1 8; do
             for p in $order; do
                 # shellcheck disable=SC2086
                 line=$(redis-benchmark -p "$p" -c 50 -n "$N" -P "$P" --csv $cmd | tail -1 | tr -d '"')
-                rps=$(echo "$line" | cut -d, -f2); p99=$(echo "$line" | cut -d, -f7)
+                rps=$(echo "$line" | awk -F, '{print $(NF-6)}'); p99=$(echo "$line" | awk -F, '{print $(NF-1)}')
                 [ "$(numsub "$p")" = "$S" ] || { echo "subscribers dropped on port $p: $(numsub "$p")" >&2; exit 1; }
                 if [ "$p" = "$REDIS_PORT" ]; then rr+=("$rps"); r99+=("$p99"); else vr+=("$rps"); v99+=("$p99"); fi
             done

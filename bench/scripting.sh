@@ -33,7 +33,7 @@ run() { # name P args...
         if (( round % 2 )); then order="$REDIS_PORT $VERM_PORT"; else order="$VERM_PORT $REDIS_PORT"; fi
         for p in $order; do
             line=$(redis-benchmark -p "$p" -c 50 -n "$N" -r 100000 -P "$P" --csv "$@" | tail -1 | tr -d '"')
-            rps=$(echo "$line" | cut -d, -f2); p99=$(echo "$line" | cut -d, -f7)
+            rps=$(echo "$line" | awk -F, '{print $(NF-6)}'); p99=$(echo "$line" | awk -F, '{print $(NF-1)}')
             if [ "$p" = "$REDIS_PORT" ]; then rr+=("$rps"); r99+=("$p99"); else vr+=("$rps"); v99+=("$p99"); fi
         done
     done

@@ -64,6 +64,11 @@ public final class Server {
         default void beforeCall(Client c, CommandSpec spec, byte[][] argv) {}
     }
 
+    private java.util.function.Consumer<Client> beforeCall;
+
+    /** Runs before each command a client sends, and before a blocked one is re-run (Pub/Sub writes the client's pending pushes first). */
+    public void beforeCall(java.util.function.Consumer<Client> f) { beforeCall = f; }
+
     /** io.vermilion.pubsub.Events.KEY_MISS (Redis's NOTIFY_KEY_MISS). */
     private static final int NOTIFY_KEY_MISS = 1 << 11;
 
@@ -444,6 +449,7 @@ public final class Server {
      * Runs one request. Returns false if it could not run yet (client paused) and must be retried.
      */
     public boolean dispatch(Client c, byte[][] argv) {
+        if (beforeCall != null) beforeCall.accept(c);
         c.lastInteractionMs = System.currentTimeMillis();
         Reply r = c.reply;
         if (crossProtocolAttack(c, argv[0])) return true;
@@ -700,6 +706,7 @@ public final class Server {
         c.propagateAs = null;
         c.runningSpec = spec;
         c.runningArgv = argv;
+        if (beforeCall != null) beforeCall.accept(c);
         Client prevCurrent = current;
         current = c;
         try {
