@@ -47,18 +47,29 @@ class TlsClusterIT {
         for (ServerProcess p : procs) if (p != null) p.close();
     }
 
-    private void add(Kind kind) throws Exception {
-        int port = Ports.free();
-        int tlsPort = Ports.free();
-        Path dir = tmp.resolve(kind.name().toLowerCase() + "-" + port);
-        Files.createDirectories(dir);
-        List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-node-timeout", "3000",
-                "--cluster-config-file", "nodes.conf"));
-        args.addAll(TlsCerts.serverArgs(tlsPort, "--tls-cluster", "yes", "--tls-replication", "yes"));
-        procs.add(ServerProcess.start(kind, port, dir, null, args));
-        kinds.add(kind);
-        plain.add(port);
-        tls.add(tlsPort);
+    /** Starts the nodes in parallel (a JVM's start dominates), appending them in order. */
+    private void add(Kind... nodeKinds) throws Exception {
+        List<java.util.concurrent.CompletableFuture<ServerProcess>> started = new ArrayList<>();
+        for (Kind kind : nodeKinds) {
+            int port = Ports.free();
+            int tlsPort = Ports.free();
+            Path dir = tmp.resolve(kind.name().toLowerCase() + "-" + port);
+            Files.createDirectories(dir);
+            List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-node-timeout", "3000",
+                    "--cluster-config-file", "nodes.conf"));
+            args.addAll(TlsCerts.serverArgs(tlsPort, "--tls-cluster", "yes", "--tls-replication", "yes"));
+            started.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ServerProcess.start(kind, port, dir, null, args);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+            kinds.add(kind);
+            plain.add(port);
+            tls.add(tlsPort);
+        }
+        for (var f : started) procs.add(f.join());
     }
 
     private Jedis plainJedis(int i) {
@@ -79,22 +90,20 @@ class TlsClusterIT {
 
     @Test
     void mixedTlsClusterFormsAndServesBothKinds() throws Exception {
-        add(Kind.REDIS);
-        add(Kind.VERMILION);
-        add(Kind.REDIS);
-        add(Kind.VERMILION);
+        // Nodes 0-3 form the cluster; 4 (redis-server) and 5 (Vermilion) join later as replicas.
+        add(Kind.REDIS, Kind.VERMILION, Kind.REDIS, Kind.VERMILION, Kind.REDIS, Kind.VERMILION);
         List<String> create = new ArrayList<>(TlsCerts.cliArgs());
         create.addAll(List.of("--cluster", "create"));
-        for (int p : tls) create.add("127.0.0.1:" + p);
+        for (int p : tls.subList(0, 4)) create.add("127.0.0.1:" + p);
         create.add("--cluster-yes");
         RedisCli.Result r = RedisCli.run(create.toArray(String[]::new));
         assertThat(r.exitCode()).as(r.plain()).isZero();
         assertThat(r.plain()).contains("[OK] All nodes agree about slots configuration.", "[OK] All 16384 slots covered.");
 
         Set<Integer> tlsPorts = new HashSet<>(tls);
-        Set<Integer> plainPorts = new HashSet<>(plain);
+        Set<Integer> plainPorts = new HashSet<>(plain.subList(0, 4));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            for (int idx = 0; idx < procs.size(); idx++) {
+            for (int idx = 0; idx < 4; idx++) {
                 final int i = idx;
                 try (Jedis j = plainJedis(i)) {
                     assertThat(info(j, "cluster_state")).as("node %d (%s)", i, kinds.get(i)).isEqualTo("ok");
@@ -109,7 +118,7 @@ class TlsClusterIT {
                 }
             }
         });
-        for (int idx = 0; idx < procs.size(); idx++) {
+        for (int idx = 0; idx < 4; idx++) {
             final int i = idx;
             try (Jedis j = tlsJedis(i)) {
                 // ... and a TLS client every node's TLS port, the bus port being the TLS port + 10000.
@@ -145,8 +154,7 @@ class TlsClusterIT {
         // Replicas over TLS (tls-replication yes) across kinds: a redis-server replica of a
         // Vermilion master and a Vermilion replica of a redis-server master, added with
         // redis-cli --tls --cluster add-node --cluster-slave; each syncs from its master's TLS port.
-        add(Kind.REDIS);     // index 4: replica of Vermilion node 1
-        add(Kind.VERMILION); // index 5: replica of Redis node 0
+        // index 4 (redis-server) replicates Vermilion node 1, index 5 (Vermilion) Redis node 0
         int[] masterOf = {1, 0};
         for (int n = 0; n < 2; n++) {
             int replica = 4 + n;
