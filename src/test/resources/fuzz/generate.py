@@ -11,7 +11,9 @@ Writes, next to this script:
   aof/     an AOF directory's files (RDB-preamble base, RESP base, incr, manifest)
   nodesconf/ nodes.conf files of a 3-node Redis cluster
   redisconf/ the directives of Debian's redis.conf (comments dropped) and a small config
-  bus/     cluster bus frames between two redis-servers (MEET, PING, PONG, with gossip and extensions)
+  bus/     cluster bus frames between two redis-servers (MEET, PING, PONG, with gossip and extensions);
+           capture_bus.py adds bus/redis-frame-*.bin (PING/PONG with gossip and the hostname
+           extension, FAIL) from three nodes
 """
 import os, shutil, socket, subprocess, sys, tempfile, threading, time
 import redis

@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Issue 13 point 1, cluster mode: kill -9 while nodes.conf is being rewritten, under a client
  * that changes everything the file holds (CLUSTER RESET HARD for a new node id and zero epochs,
- * SET-CONFIG-EPOCH, BUMPEPOCH, ADDSLOTSRANGE / DELSLOTSRANGE, SAVECONFIG). Half the kills stop
- * the node inside a write ({@code -Dvermilion.crashpoint=nodes-conf-temp-written:N}: the new
- * content is in the temp file, not renamed), half land at random moments. After each the node
+ * SET-CONFIG-EPOCH, BUMPEPOCH, ADDSLOTSRANGE / DELSLOTSRANGE, SAVECONFIG). Two kills of three
+ * stop the node inside a write ({@code -Dvermilion.crashpoint=nodes-conf-temp-written:N}: the new
+ * content is in the temp file, not renamed), until {@code kills} did; the others land at random
+ * moments of the command stream. After each the node
  * restarts from its nodes.conf (which parses, with {@link NodesConfFile} too) in the state of the
  * last acknowledged command or of the one in flight: id, current and config epoch, slots.
  *
