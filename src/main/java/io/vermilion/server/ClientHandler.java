@@ -307,6 +307,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Connection errors (reset by peer...) are normal; they show with loglevel verbose.
+        server.log().verbose("Client connection error: " + cause);
         ctx.close();
     }
 }
