@@ -616,10 +616,12 @@ public final class StringCommands {
         }
         value += by;
         // Digits of a long read back as an "int"-encoded value, the encoding Redis gives the result.
-        c.db().put(key, Numbers.toBytes(value), true);
+        byte[] digits = Numbers.toBytes(value);
+        c.db().put(key, digits, true);
         c.server().addDirty(1);
         c.server().notify(io.vermilion.pubsub.Events.STRING, "incrby", key, c.dbIndex());
-        c.reply().integer(value);
+        if (value >= 0 && value < 1024) c.reply().integer(value);
+        else c.reply().integerDigits(digits);
     }
 
     static void incrbyfloat(Client c, byte[][] argv) {

@@ -45,11 +45,39 @@ public final class Db {
 
     // ---------------------------------------------------------------- lookups
 
+    // The entry the last lookup found: a read-modify-write command (INCR, SET over an existing
+    // key, APPEND...) looks its key up and then stores it, with the same argv array; the store
+    // then needs neither the hash nor the probe. The cached position is only trusted after
+    // checking that the entry there still holds this key (entries move on removal and resize).
+    private Dict lastDict;
+    private byte[] lastKey;
+    private int lastIdx;
+
+    private int find(Dict d, byte[] key) {
+        if (key == lastKey && d == lastDict) {
+            byte[][] ks = d.keys;
+            int i = lastIdx;
+            if (i < ks.length) {
+                byte[] k = ks[i];
+                if (k == key || (k != null && Arrays.equals(k, key))) return i;
+            }
+        }
+        int i = d.find(key);
+        if (i >= 0) remember(d, key, i);
+        return i;
+    }
+
+    private void remember(Dict d, byte[] key, int i) {
+        lastDict = d;
+        lastKey = key;
+        lastIdx = i;
+    }
+
     /** The value of key, or null if absent or expired (deleting it then). Updates the access clock. */
     public Object get(byte[] key) {
         Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return null;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0) return null;
         if (d.expires != null && isExpired(d.expires[i])) {
             if (!keyspace.replicaExpiry()) expireAt(d, i);
@@ -66,7 +94,7 @@ public final class Db {
     public Object peek(byte[] key) {
         Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return null;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0) return null;
         if (d.expires != null && isExpired(d.expires[i])) {
             if (!keyspace.replicaExpiry()) expireAt(d, i);
@@ -87,7 +115,7 @@ public final class Db {
     public long idleSeconds(byte[] key) {
         Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return -1;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0 || (d.expires != null && isExpired(d.expires[i]))) return -1;
         return keyspace.idleSeconds(d.lru[i]);
     }
@@ -96,7 +124,7 @@ public final class Db {
     public int lfuFrequency(byte[] key) {
         Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return -1;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0 || (d.expires != null && isExpired(d.expires[i]))) return -1;
         return keyspace.lfuDecayed(d.lru[i]);
     }
@@ -113,7 +141,7 @@ public final class Db {
     public boolean setIdle(byte[] key, long idleSeconds) {
         Dict d = slots[keyspace.slotOf(key)];
         if (d == null || keyspace.lfu()) return false;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0) return false;
         long clock = keyspace.lruClock() - Math.max(0, idleSeconds);
         d.lru[i] = (int) Math.max(0, clock);
@@ -124,7 +152,7 @@ public final class Db {
     public boolean setFrequency(byte[] key, int counter) {
         Dict d = slots[keyspace.slotOf(key)];
         if (d == null || !keyspace.lfu()) return false;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0) return false;
         d.lru[i] = keyspace.lfuStamp(Math.max(0, Math.min(255, counter)));
         return true;
@@ -142,7 +170,7 @@ public final class Db {
         if (keyspace.snapshotting) keyspace.beforeWrite(this, slot, key);
         Dict d = slots[slot];
         if (d == null) slots[slot] = d = new Dict(keyspace.mem);
-        int i = d.find(key);
+        int i = find(d, key);
         if (i >= 0) {
             if (d.expires != null && isExpired(d.expires[i])) {
                 // An expired key is logically absent: replace it as a new key.
@@ -160,7 +188,7 @@ public final class Db {
             }
             return false;
         }
-        d.insert(key, val, keyspace.newStamp());
+        remember(d, key, d.insert(key, val, keyspace.newStamp()));
         size++;
         if (watched != null) touched(key);
         keyspace.added(this, key);
@@ -202,7 +230,7 @@ public final class Db {
         int slot = keyspace.slotOf(key);
         Dict d = slots[slot];
         if (d == null) return false;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0) return false;
         if (d.expires != null && isExpired(d.expires[i])) {
             expireAt(d, i);
@@ -238,7 +266,7 @@ public final class Db {
     public boolean replace(byte[] key, Object val) {
         Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return false;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0) return false;
         if (keyspace.snapshotting) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         d.setValue(i, val);
@@ -254,7 +282,7 @@ public final class Db {
     public boolean swapRepresentation(byte[] key, Object val) {
         Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return false;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0) return false;
         if (keyspace.snapshotting) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         d.setValue(i, val);
@@ -266,7 +294,7 @@ public final class Db {
         int slot = keyspace.slotOf(key);
         Dict d = slots[slot];
         if (d == null) return false;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0) return false;
         boolean live = d.expires == null || !isExpired(d.expires[i]);
         if (!live) {
@@ -293,7 +321,7 @@ public final class Db {
     void remeasure(byte[] key) {
         Dict d = slots[HashSlot.of(key)];
         if (d == null) return;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i >= 0) d.remeasure(i);
     }
 
@@ -301,7 +329,7 @@ public final class Db {
     public long memoryUsage(byte[] key) {
         Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return -1;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0 || (d.expires != null && isExpired(d.expires[i]))) return -1;
         return d.remeasure(i) + Dict.SLOT_BYTES;
     }
@@ -312,7 +340,7 @@ public final class Db {
     long getExpireRaw(byte[] key) {
         Dict d = slots[HashSlot.of(key)];
         if (d == null) return -2;
-        int i = d.find(key);
+        int i = find(d, key);
         return i < 0 ? -2 : d.expireAt(i);
     }
 
@@ -324,7 +352,7 @@ public final class Db {
         int slot = HashSlot.of(key);
         Dict d = slots[slot];
         if (d == null) return -1;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0) return -1;
         long before = keyspace.mem.bytes;
         removeAt(slot, d, i);
@@ -336,7 +364,7 @@ public final class Db {
     public long getExpire(byte[] key) {
         Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return -2;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0) return -2;
         long e = d.expireAt(i);
         if (e != NO_EXPIRE && isExpired(e)) {
@@ -350,7 +378,7 @@ public final class Db {
     public boolean setExpire(byte[] key, long whenMs) {
         Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return false;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0) return false;
         if (keyspace.snapshotting) keyspace.beforeWrite(this, keyspace.slotOf(key), key);
         long old = d.expireAt(i);
@@ -367,7 +395,7 @@ public final class Db {
     public boolean persist(byte[] key) {
         Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return false;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0 || d.expireAt(i) == NO_EXPIRE) return false;
         if (isExpired(d.expires[i])) {
             expireAt(d, i);
@@ -513,7 +541,7 @@ public final class Db {
     public boolean expireIfNeeded(byte[] key) {
         Dict d = slots[keyspace.slotOf(key)];
         if (d == null) return false;
-        int i = d.find(key);
+        int i = find(d, key);
         if (i < 0 || d.expires == null || !isExpired(d.expires[i])) return false;
         expireAt(d, i);
         return true;
@@ -697,7 +725,7 @@ public final class Db {
         for (java.nio.ByteBuffer k : watched.keySet()) {
             byte[] key = watched.get(k).get(0).key;
             Dict d = slots[keyspace.slotOf(key)];
-            boolean here = d != null && d.find(key) >= 0;
+            boolean here = d != null && find(d, key) >= 0;
             Dict o = other == null ? null : other.slots[keyspace.slotOf(key)];
             if (here || (o != null && o.find(key) >= 0)) hit.add(key);
         }

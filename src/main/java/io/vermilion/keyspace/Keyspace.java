@@ -52,6 +52,7 @@ public final class Keyspace {
 
     public Keyspace(int databases) {
         this(databases, System::currentTimeMillis);
+        systemClock = true;
     }
 
     /** With an explicit wall clock in unix ms (tests drive expiry with it). */
@@ -116,8 +117,48 @@ public final class Keyspace {
     /** Adds a listener beside the one of {@link #setListener} (AOF/replication and keyspace events both listen). */
     public void addListener(KeyListener l) { extraListeners.add(l); }
 
-    /** Wall clock in unix milliseconds, as Redis's mstime(). */
-    public long now() { return clock.getAsLong(); }
+    /**
+     * Wall clock in unix milliseconds, as Redis's mstime(); while a command runs, the time it
+     * started (see {@link #enterCommand}).
+     */
+    public long now() { return commandDepth > 0 ? commandNow : clock.getAsLong(); }
+
+    private int commandDepth;
+    private long commandNow;
+
+    /**
+     * A command starts (Server.call): until the matching {@link #exitCommand}, {@link #now}
+     * returns this moment, as Redis's call() fixes the time that expiry and the LRU clock see
+     * (fixed_time_expire). Nested calls (EXEC, scripts) keep the outermost command's time.
+     */
+    public void enterCommand(long nanoTime) {
+        if (commandDepth++ == 0) commandNow = systemClock ? wallMs(nanoTime) : clock.getAsLong();
+    }
+
+    // With the system clock, a command's time is derived from the System.nanoTime() its caller
+    // read anyway (a clock read costs ~100 ns on this kind of VM): the wall clock at a base
+    // instant (read with sub-millisecond precision) plus the monotonic time since, re-based
+    // every 50 ms so that a stepped wall clock is followed soon; never going back.
+    private boolean systemClock;
+    private long baseNanos;
+    private long baseWallNanos;
+    private long lastWallMs;
+
+    private long wallMs(long nanoTime) {
+        if (baseWallNanos == 0 || nanoTime - baseNanos > 50_000_000L || nanoTime < baseNanos) {
+            java.time.Instant t = java.time.Instant.now();
+            baseNanos = System.nanoTime();
+            baseWallNanos = t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        }
+        long ms = (baseWallNanos + (nanoTime - baseNanos)) / 1_000_000L;
+        if (ms < lastWallMs) ms = lastWallMs;
+        lastWallMs = ms;
+        return ms;
+    }
+
+    public void exitCommand() {
+        if (commandDepth > 0) commandDepth--;
+    }
 
     /** Access clock in seconds, the resolution of OBJECT IDLETIME. */
     int lruClock() { return (int) (now() / 1000); }

@@ -44,6 +44,13 @@ public final class Main {
             daemonize(args);
             return;
         }
+        // Netty's leak detector samples 1 in 128 buffers by default; a sampled buffer is wrapped
+        // and its creation stack recorded, which costs on every request path and makes the
+        // buffer call sites polymorphic. Off unless asked for (-Dio.netty.leakDetection.level=...).
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
         VermilionNode node;
         try {
             node = new VermilionNode(config);

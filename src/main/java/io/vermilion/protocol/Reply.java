@@ -67,6 +67,13 @@ public final class Reply {
         out.writeBytes(CRLF);
     }
 
+    /** :n where the caller already has n's decimal digits (INCR stores them as the new value). */
+    public void integerDigits(byte[] digits) {
+        out.writeByte(':');
+        out.writeBytes(digits);
+        out.writeBytes(CRLF);
+    }
+
     public void bulk(byte[] b) {
         if (b == null) { nullBulk(); return; }
         bulk(b, 0, b.length);

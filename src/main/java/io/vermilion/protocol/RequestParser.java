@@ -61,9 +61,145 @@ public final class RequestParser {
     /**
      * Parses one request from {@code in}. Returns the arguments, an empty array for a request
      * that carries no command (empty inline line, {@code *0}, {@code *-1}), or {@code null} when
-     * more bytes are needed.
+     * more bytes are needed. A heap buffer is parsed through its array ({@link #parse(byte[], int, int)}).
      */
     public byte[][] parse(ByteBuf in) throws ProtocolException {
+        if (in.hasArray()) {
+            int base = in.arrayOffset();
+            try {
+                return parse(in.array(), base + in.readerIndex(), base + in.writerIndex());
+            } finally {
+                in.readerIndex(pos - base);
+            }
+        }
+        return parseBuf(in);
+    }
+
+    private int pos;
+
+    /** After {@link #parse(byte[], int, int)}: where the bytes it did not consume start. */
+    public int position() { return pos; }
+
+    /**
+     * Parses one request from {@code b[from, limit)}, as {@link #parse(ByteBuf)}; afterwards
+     * {@link #position()} tells how far it consumed (also when it returns null: the arguments
+     * complete so far are kept, the caller must keep the bytes from position() on).
+     */
+    public byte[][] parse(byte[] b, int from, int limit) throws ProtocolException {
+        int p = from;
+        pos = p;
+        if (remaining < 0) {
+            if (p >= limit) return null;
+            if (b[p] != '*') return parseInline(b, p, limit);
+            int eol = findCr(b, p, limit);
+            if (eol < 0) {
+                if (limit - p > INLINE_MAX_SIZE) throw new ProtocolException("Protocol error: too big mbulk count string");
+                return null;
+            }
+            long n = parseLong(b, p + 1, eol);
+            if (n == Long.MIN_VALUE || n > MAX_MULTIBULK) {
+                throw new ProtocolException("Protocol error: invalid multibulk length");
+            }
+            if (unauthenticated && n > UNAUTHENTICATED_MAX_COUNT) {
+                throw new ProtocolException("Protocol error: unauthenticated multibulk length");
+            }
+            p = eol + 2;
+            pos = p;
+            if (n <= 0) return EMPTY;
+            remaining = (int) n;
+            // Never trust the declared count for allocation: grow as arguments arrive.
+            argv = new byte[(int) Math.min(n, 64)][];
+            argc = 0;
+            bulkLen = -1;
+        }
+        while (remaining > 0) {
+            if (bulkLen < 0) {
+                if (p >= limit) return null;
+                int eol = findCr(b, p, limit);
+                if (eol < 0) {
+                    if (limit - p > INLINE_MAX_SIZE) throw new ProtocolException("Protocol error: too big bulk count string");
+                    return null;
+                }
+                byte first = b[p];
+                if (first != '$') {
+                    throw new ProtocolException("Protocol error: expected '$', got '" + (char) (first & 0xFF) + "'");
+                }
+                long len = parseLong(b, p + 1, eol);
+                if (len == Long.MIN_VALUE || len < 0 || len > maxBulkLen) {
+                    throw new ProtocolException("Protocol error: invalid bulk length");
+                }
+                if (unauthenticated && len > UNAUTHENTICATED_MAX_BULK) {
+                    throw new ProtocolException("Protocol error: unauthenticated bulk length");
+                }
+                p = eol + 2;
+                pos = p;
+                bulkLen = len;
+            }
+            if (limit - p < bulkLen + 2) return null;
+            int len = (int) bulkLen;
+            byte[] arg = new byte[len];
+            System.arraycopy(b, p, arg, 0, len);
+            p += len + 2; // CRLF (Redis does not check these two bytes either)
+            pos = p;
+            if (argc == argv.length) {
+                byte[][] bigger = new byte[(int) Math.min((long) argv.length * 2, argc + remaining)][];
+                System.arraycopy(argv, 0, bigger, 0, argc);
+                argv = bigger;
+            }
+            argv[argc++] = arg;
+            remaining--;
+            bulkLen = -1;
+        }
+        byte[][] result = argv.length == argc ? argv : java.util.Arrays.copyOf(argv, argc);
+        argv = null;
+        remaining = -1;
+        return result;
+    }
+
+    private byte[][] parseInline(byte[] b, int start, int limit) throws ProtocolException {
+        int nl = -1;
+        for (int i = start; i < limit; i++) {
+            if (b[i] == '\n') { nl = i; break; }
+        }
+        if (nl < 0) {
+            if (limit - start > INLINE_MAX_SIZE) throw new ProtocolException("Protocol error: too big inline request");
+            return null;
+        }
+        int end = nl;
+        if (end > start && b[end - 1] == '\r') end--;
+        byte[] line = java.util.Arrays.copyOfRange(b, start, end);
+        pos = nl + 1;
+        List<byte[]> args = splitArgs(line);
+        if (args == null) throw new ProtocolException("Protocol error: unbalanced quotes in request");
+        return args.toArray(new byte[0][]);
+    }
+
+    /** The first '\r' in b[from, limit) that has a byte after it, or -1 (Redis assumes '\n' follows). */
+    private static int findCr(byte[] b, int from, int limit) {
+        for (int i = from; i < limit - 1; i++) {
+            if (b[i] == '\r') return i;
+        }
+        return -1;
+    }
+
+    /** Parses a signed decimal between [from, to); Long.MIN_VALUE when it is not one. */
+    private static long parseLong(byte[] b, int from, int to) {
+        if (from >= to || to - from > 20) return Long.MIN_VALUE;
+        boolean neg = false;
+        int i = from;
+        if (b[i] == '-') { neg = true; i++; if (i == to) return Long.MIN_VALUE; }
+        long v = 0;
+        for (; i < to; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) return Long.MIN_VALUE;
+            v = v * 10 + d;
+            if (v < 0) return Long.MIN_VALUE;
+        }
+        return neg ? -v : v;
+    }
+
+    /** {@link #parse(ByteBuf)} for a buffer without an array (direct memory). */
+    private byte[][] parseBuf(ByteBuf in) throws ProtocolException {
         if (remaining < 0) {
             if (!in.isReadable()) return null;
             if (in.getByte(in.readerIndex()) != '*') return parseInline(in);

@@ -79,6 +79,9 @@ public final class Replication implements Server.ReplicationHook, Server.Propaga
         this.log = server.log();
         server.replication(this);
         server.addPropagator(this);
+        // Read on every write command (refuse): cached, refreshed by CONFIG SET.
+        minReplicasToWrite = config.getLong("min-replicas-to-write");
+        config.addListener("min-replicas-to-write", v -> minReplicasToWrite = config.getLong("min-replicas-to-write"));
         config.addListener("repl-backlog-size", v -> {
             if (backlog != null) backlog.resize(config.getLong("repl-backlog-size"));
         });
@@ -315,7 +318,9 @@ public final class Replication implements Server.ReplicationHook, Server.Propaga
         return null;
     }
 
-    private long minReplicasToWrite() { return config.getLong("min-replicas-to-write"); }
+    private long minReplicasToWrite;
+
+    private long minReplicasToWrite() { return minReplicasToWrite; }
 
     /** Recounts the replicas whose last ACK is within min-replicas-max-lag (refreshReplicasGoodCount). */
     void refreshGoodReplicas() {

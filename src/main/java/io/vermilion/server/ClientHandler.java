@@ -26,7 +26,12 @@ import io.vermilion.protocol.RequestParser;
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final Server server;
     private final RequestParser parser;
-    private ByteBuf cumulation;
+    // Unparsed request bytes: in[inPos, inLimit). A heap array, so that the parser reads it with
+    // plain array loads (no ByteBuf bounds and reference-count checks per byte); grown by what
+    // really arrived (doubling), never by a declared length; dropped after a burst when large.
+    private byte[] in;
+    private int inPos, inLimit;
+    private static final int KEEP_INPUT = 16 * 1024;
     private Client client;
     private Reply reply;
     private ByteBuf discard;            // where replies go while CLIENT REPLY OFF/SKIP
@@ -72,28 +77,65 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf in = (ByteBuf) msg;
-        if (client == null) { in.release(); return; }
-        server.stats().netInputBytes += in.readableBytes();
-        server.stats().readsProcessed++;
-        if (cumulation == null) {
-            cumulation = in;
-        } else {
-            if (cumulation.writableBytes() < in.readableBytes() || cumulation.refCnt() > 1 || cumulation.isReadOnly()) {
-                ByteBuf bigger = ctx.alloc().buffer(cumulation.readableBytes() + in.readableBytes());
-                bigger.writeBytes(cumulation);
-                cumulation.release();
-                cumulation = bigger;
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+            if (client == null) return;
+            int n = buf.readableBytes();
+            server.stats().netInputBytes += n;
+            server.stats().readsProcessed++;
+            if (!room(n)) {
+                closeOverLimit();
+                return;
             }
-            cumulation.writeBytes(in);
-            in.release();
+            buf.readBytes(in, inLimit, n);
+            inLimit += n;
+        } finally {
+            buf.release();
         }
         process();
+    }
+
+    /** Makes room for n more input bytes; false if the buffer cannot hold that many (above 2 GB). */
+    private boolean room(int n) {
+        if (in == null) {
+            in = new byte[Math.max(n, 512)];
+            return true;
+        }
+        if (in.length - inLimit >= n) return true;
+        int used = inLimit - inPos;
+        long need = (long) used + n;
+        if (need > Integer.MAX_VALUE - 16) return false;
+        if (need <= in.length && inPos > 0) {
+            System.arraycopy(in, inPos, in, 0, used);
+        } else {
+            // Doubling keeps a large upload linear; past 64 MB grow by 64 MB at a time.
+            long cap = Math.min(Integer.MAX_VALUE - 16, Math.max(need, Math.min((long) in.length * 2, in.length + (64L << 20))));
+            byte[] bigger = new byte[(int) cap];
+            System.arraycopy(in, inPos, bigger, 0, used);
+            in = bigger;
+        }
+        inPos = 0;
+        inLimit = used;
+        return true;
+    }
+
+    private void closeOverLimit() {
+        server.log().warning("Closing client that reached max query buffer length: " + client.infoLine()
+                + " (qbuf initial bytes: " + io.vermilion.server.Repr.quote(initialBytes()) + ")");
+        dropInput();
+        ctx.channel().config().setAutoRead(false);
+        ctx.close();
+    }
+
+    private void dropInput() {
+        in = null;
+        inPos = inLimit = 0;
     }
 
     /** Parses and runs every complete request in the buffer. */
     void process() {
         if (client == null || !ctx.channel().isActive()) return;
+        client.lastInteractionMs = System.currentTimeMillis(); // once per read, not per request
         ByteBuf out = ctx.alloc().ioBuffer(512);
         reply.buffer(out);
         client.out = out;
@@ -101,27 +143,28 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         parser.setMaxBulkLen(server.protoMaxBulkLen);
         try {
             // A blocked client's further requests wait (they stay in the buffer) until it is served.
-            while (!client.blocked && (cumulation != null || pending != null)) {
+            while (!client.blocked && (inPos < inLimit || pending != null)) {
                 byte[][] argv;
                 if (pending != null) {
                     argv = pending;
                     pending = null;
                 } else {
-                    int before = cumulation.readerIndex();
+                    int before = inPos;
                     parser.setUnauthenticated(!client.authenticated && server.authRequired);
                     try {
-                        argv = parser.parse(cumulation);
+                        argv = parser.parse(in, inPos, inLimit);
                     } catch (ProtocolException e) {
                         reply.buffer(out);
                         server.error(client, "ERR " + e.getMessage());
                         close = true;
                         break;
                     }
+                    inPos = parser.position();
                     if (argv == null) break;
                     if (argv.length == 0) continue;
                     // CLIENT LIST's qbuf: the running request's bytes and what follows it.
-                    client.queryBufferBytes = cumulation.readerIndex() - before + cumulation.readableBytes();
-                    client.queryBufferFree = Math.max(0, cumulation.capacity() - cumulation.writerIndex());
+                    client.queryBufferBytes = inLimit - before;
+                    client.queryBufferFree = in.length - inLimit;
                 }
                 boolean silent = client.replyMode == Client.ReplyMode.OFF || skipThis;
                 client.silentNow = silent;
@@ -160,22 +203,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             server.error(client, "ERR internal error: " + e);
             e.printStackTrace();
         }
-        if (cumulation != null) {
-            if (!cumulation.isReadable()) {
-                cumulation.release();
-                cumulation = null;
-            } else {
-                cumulation.discardSomeReadBytes();
-                long limit = server.queryBufferLimit;
-                if (cumulation.readableBytes() > limit) {
-                    close = true; // Redis closes such a client without a reply
-                    server.log().warning("Closing client that reached max query buffer length: " + client.infoLine()
-                            + " (qbuf initial bytes: " + io.vermilion.server.Repr.quote(initialBytes(cumulation)) + ")");
-                }
+        if (in != null) {
+            if (inPos == inLimit) {
+                inPos = inLimit = 0;
+                if (in.length > KEEP_INPUT) in = null;
+            } else if (inLimit - inPos > server.queryBufferLimit) {
+                close = true; // Redis closes such a client without a reply
+                server.log().warning("Closing client that reached max query buffer length: " + client.infoLine()
+                        + " (qbuf initial bytes: " + io.vermilion.server.Repr.quote(initialBytes()) + ")");
             }
         }
-        client.queryBufferBytes = cumulation == null ? 0 : cumulation.readableBytes();
-        client.queryBufferFree = cumulation == null ? 0 : Math.max(0, cumulation.capacity() - cumulation.writerIndex());
+        client.queryBufferBytes = inLimit - inPos;
+        client.queryBufferFree = in == null ? 0 : in.length - inLimit;
         client.argvMem = 0;
         if (out.isReadable()) {
             server.stats().netOutputBytes += out.readableBytes();
@@ -186,7 +225,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 ctx.write(out).addListener(ChannelFutureListener.CLOSE);
                 server.flushReplies(ctx);
             } else {
-                ctx.write(out);
+                ctx.write(out, ctx.voidPromise());
             }
         } else {
             out.release();
@@ -228,7 +267,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (out.isReadable()) {
             server.stats().netOutputBytes += out.readableBytes();
             server.stats().writesProcessed++;
-            ctx.write(out);
+            ctx.write(out, ctx.voidPromise());
             server.flushReplies(ctx);
             server.clientLimits().enforce(client, 0);
         } else {
@@ -236,10 +275,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static byte[] initialBytes(ByteBuf b) {
-        byte[] first = new byte[Math.min(64, b.readableBytes())];
-        b.getBytes(b.readerIndex(), first);
-        return first;
+    private byte[] initialBytes() {
+        return in == null ? new byte[0] : java.util.Arrays.copyOfRange(in, inPos, inPos + Math.min(64, inLimit - inPos));
     }
 
     /** Runs the requests that waited behind a blocked command, once it is served. */
@@ -264,15 +301,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (client != null) server.removeClient(client);
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
-        }
+        dropInput();
         pending = null;
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Connection errors (reset by peer...) are normal; they show with loglevel verbose.
+        server.log().verbose("Client connection error: " + cause);
         ctx.close();
     }
 }
