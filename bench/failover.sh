@@ -104,14 +104,15 @@ for f in view:
     if "slave" in f[2] and f[3] in byid:
         m = byid[f[3]]
         victim, replica = int(m[1].split(":")[1].split("@")[0]), int(f[1].split(":")[1].split("@")[0])
-        vslot = int(m[8].split("-")[0])
+        lo, _, hi = m[8].partition("-")
+        lo, hi = int(lo), int(hi or lo)
         break
 rid = cli(replica, "CLUSTER", "MYID").decode()
 keys = []
 i = 0
 while len(keys) < writes:
     k = b"k%d" % i
-    if slot(k) == vslot: keys.append(k)
+    if lo <= slot(k) <= hi: keys.append(k)  # any slot of that master (one slot would take ~16384 tries a key)
     i += 1
 c = Conn(victim)
 acked = []

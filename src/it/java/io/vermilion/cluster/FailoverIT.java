@@ -64,11 +64,24 @@ class FailoverIT {
         for (ServerProcess p : procs) if (p != null) p.close();
     }
 
-    private static List<String> args(Kind kind) {
+    /**
+     * A node joins with a longer node timeout: the handshake of a new node must finish within
+     * max(node-timeout, 1 s), which a JVM starting on a loaded 2-core machine can miss (the node
+     * is then left out and redis-cli waits forever for the cluster to join). Once joined, every
+     * node is set to {@link #NODE_TIMEOUT} (CONFIG SET), and restarted nodes start with it.
+     */
+    private static final long JOIN_TIMEOUT = 5000;
+
+    private static List<String> args(long nodeTimeout) {
         // No 5 s wait for more replicas before a diskless full sync (repl-diskless-sync-delay's
         // default): the test waits for every sync.
         return new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-node-timeout",
-                Long.toString(NODE_TIMEOUT), "--cluster-config-file", "nodes.conf", "--repl-diskless-sync-delay", "0"));
+                Long.toString(nodeTimeout), "--cluster-config-file", "nodes.conf", "--repl-diskless-sync-delay", "0"));
+    }
+
+    /** CONFIG SET cluster-node-timeout NODE_TIMEOUT on these nodes (once they have joined). */
+    private void joined(List<Integer> which) {
+        for (int i : which) on(i, j -> j.configSet("cluster-node-timeout", Long.toString(NODE_TIMEOUT)));
     }
 
     /** Starts the nodes in parallel (each JVM takes a while on a busy machine). */
@@ -84,7 +97,7 @@ class FailoverIT {
                 ports.add(port);
                 dirs.add(dir);
                 procs.add(null);
-                fs.add(ex.submit(() -> ServerProcess.start(kind, port, dir, null, args(kind))));
+                fs.add(ex.submit(() -> ServerProcess.start(kind, port, dir, null, args(JOIN_TIMEOUT))));
             }
             int base = procs.size() - ks.length;
             for (int i = 0; i < fs.size(); i++) procs.set(base + i, fs.get(i).get());
@@ -94,7 +107,7 @@ class FailoverIT {
     }
 
     private void restart(int i) throws Exception {
-        procs.set(i, ServerProcess.start(kinds.get(i), ports.get(i), dirs.get(i), null, args(kinds.get(i))));
+        procs.set(i, ServerProcess.start(kinds.get(i), ports.get(i), dirs.get(i), null, args(NODE_TIMEOUT)));
     }
 
     private Jedis jedis(int i) {
@@ -273,6 +286,7 @@ class FailoverIT {
         List<Integer> all = List.of(0, 1, 2, 3, 4, 5);
         create(all, 1);
         awaitAgreement(all, Duration.ofSeconds(30));
+        joined(all);
         awaitSynced(all);
         List<int[]> shards = shards(0);
         assertThat(shards).hasSize(3).allSatisfy(s -> assertThat(s[1]).isNotNegative());
@@ -470,6 +484,7 @@ class FailoverIT {
         List<Integer> all = new ArrayList<>(six);
         all.add(6);
         awaitAgreement(all, Duration.ofSeconds(30));
+        joined(List.of(6));
         awaitSynced(all);
         List<String> richReplicas = on(rich, j -> j.clusterReplicas(richId));
         assertThat(richReplicas).hasSize(2);
@@ -519,6 +534,7 @@ class FailoverIT {
             assertThat(r.plain()).as(r.plain()).contains("[OK] New node added correctly.");
         }
         awaitAgreement(all, Duration.ofSeconds(30));
+        joined(all);
         awaitSynced(all);
         String[] ids = new String[6];
         for (int i : all) ids[i] = id(i);
