@@ -207,6 +207,7 @@ public final class InfoCommand {
         f.put("used_memory_scripts_eval", "0");
         f.put("number_of_cached_scripts", "0");
         f.put("number_of_functions", "0");
+        f.put("number_of_libraries", "0");
         f.put("used_memory_vm_functions", "32768");
         f.put("used_memory_vm_total", "65536");
         f.put("used_memory_vm_total_human", "64.00K");

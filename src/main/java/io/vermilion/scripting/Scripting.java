@@ -93,6 +93,7 @@ public final class Scripting {
         server.addInfoContributor("memory", f -> {
             f.put("number_of_cached_scripts", Integer.toString(scripts.size()));
             f.put("number_of_functions", Integer.toString(functions.functions().size()));
+            f.put("number_of_libraries", Integer.toString(functions.libraries().size()));
         });
         // Function libraries travel in RDB files (FUNCTION2) and AOF rewrites (FUNCTION LOAD).
         server.keyspace().functionLibraries(new io.vermilion.keyspace.Keyspace.FunctionLibraries() {

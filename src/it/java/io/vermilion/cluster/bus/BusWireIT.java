@@ -301,6 +301,10 @@ class BusWireIT {
         assertStillServing();
     }
 
+    private static String tail(String text, int chars) {
+        return text.length() <= chars ? text : text.substring(text.length() - chars);
+    }
+
     private static int occurrences(String text, String what) {
         int n = 0;
         for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;
@@ -358,7 +362,12 @@ class BusWireIT {
                     p.sendRaw(c.packet());
                     if (c.rejection() == null) {
                         assertThat(ours).as(c.name()).isNull();
-                        assertThat(p.await(MessageType.PONG, WAIT)).as(c.name()).isNotNull();
+                        try {
+                            assertThat(p.await(MessageType.PONG, WAIT)).as(c.name()).isNotNull();
+                        } catch (AssertionError e) {
+                            throw new AssertionError(c.name() + ": no PONG from redis-server; its log ends:\n"
+                                    + tail(redis.log(), 2000), e);
+                        }
                     } else {
                         assertThat(ours).as(c.name()).isNotNull();
                         assertThat(ours.getMessage()).as(c.name()).isEqualTo(c.rejection());
