@@ -94,11 +94,15 @@ public final class CommandTable {
      * and COMMAND DOCS accept them; null if unknown.
      */
     public CommandSpec lookupFullName(String fullName) {
+        return lookupFullName(byName, fullName);
+    }
+
+    private static CommandSpec lookupFullName(java.util.Map<String, CommandSpec> names, String fullName) {
         String n = fullName.toLowerCase(java.util.Locale.ROOT);
         int bar = n.indexOf('|');
-        if (bar < 0) return byName.get(n);
+        if (bar < 0) return names.get(n);
         if (n.indexOf('|', bar + 1) >= 0) return null;
-        CommandSpec base = byName.get(n.substring(0, bar));
+        CommandSpec base = names.get(n.substring(0, bar));
         return base == null ? null : base.subcommands.get(n.substring(bar + 1));
     }
 
@@ -152,11 +156,6 @@ public final class CommandTable {
      * optionally with "|subcommand"; null if none.
      */
     public CommandSpec lookupServed(String fullName) {
-        String n = fullName.toLowerCase(java.util.Locale.ROOT);
-        int bar = n.indexOf('|');
-        if (bar < 0) return requestNames.get(n);
-        if (n.indexOf('|', bar + 1) >= 0) return null;
-        CommandSpec base = requestNames.get(n.substring(0, bar));
-        return base == null ? null : base.subcommands.get(n.substring(bar + 1));
+        return lookupFullName(requestNames, fullName);
     }
 }
