@@ -28,10 +28,12 @@ import java.util.List;
  * out-of-bounds reads in ping extension handling on top of the upstream tag. Its checks, all
  * verified against that binary and all "drop the packet, keep the link": the gossip entries must
  * fit in totlen ("... with gossip count N that exceeds total packet length"); each extension
- * header must fit; each extension length, taken modulo 65536 as Redis does, must be a multiple of 8
- * and fit; a zero length adds nothing, so such a packet fails the total length check. A hostname
- * needs no NUL: it ends at the first NUL or at the end of its extension (7.0.15-1~deb12u7 dropped
- * the "missing null terminator" check; verified against that binary by BusWireIT).
+ * header must fit; each extension length, taken modulo 65536 as Redis does, must be a non-zero
+ * multiple of 8 ("without proper padding") and fit; a hostname extension must end with a NUL in
+ * its last byte ("missing null terminator in extension type 0"; an empty payload fails too), any
+ * other type needs none. These are the verdicts of 7.0.15-1~deb12u10, the build a fresh machine
+ * installs (deb12u7 had dropped the zero-length and terminator checks, deb12u6 had both); BusWireIT
+ * compares every case against the installed binary.
  *
  * <p>Where Redis reads past the packet (a PUBLISH or MODULE too short to hold its own length
  * fields) it compares against garbage; we reject those packets as well, with an expected length
@@ -238,14 +240,20 @@ public final class ClusterMsgCodec {
                     // Redis keeps the 32-bit length in a 16-bit variable here; we do the same so
                     // that we accept and reject exactly the packets it does.
                     int extlen = (int) (u32(b, off + (int) explen) & 0xffff);
-                    if (extlen % 8 != 0) {
+                    // deb12u10 counts a zero length as bad padding too (deb12u7 let it through to
+                    // the total length check).
+                    if (extlen % 8 != 0 || extlen == 0) {
                         throw BusProtocolException.packet("Received a " + typeText
                                 + " packet without proper padding (" + extlen + " bytes)");
                     }
                     if (totlen - explen < extlen) throw exceeds(typeText, totlen);
-                    // A zero length adds nothing: the next extension is read at the same place and
-                    // the total length check below rejects the packet, as deb12u7 does.
-                    if (extlen < PING_EXT_HEADER_LEN) continue;
+                    int extType = u16(b, off + (int) explen + 4);
+                    // A hostname must end with a NUL in its last byte (an empty one too).
+                    if (extType == EXT_TYPE_HOSTNAME
+                            && (extlen == PING_EXT_HEADER_LEN || b[off + (int) explen + extlen - 1] != 0)) {
+                        throw BusProtocolException.packet("Received " + typeText
+                                + " packet with missing null terminator in extension type " + extType);
+                    }
                     extSpans.add(new int[] {(int) explen, extlen});
                     explen += extlen;
                 }
