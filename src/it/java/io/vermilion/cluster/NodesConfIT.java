@@ -53,9 +53,9 @@ class NodesConfIT {
         nodes.add(replica);
         String m0;
         String m1;
-        try (Jedis j0 = new Jedis("127.0.0.1", nodes.get(0).port());
-             Jedis j1 = new Jedis("127.0.0.1", nodes.get(1).port());
-             Jedis r = new Jedis("127.0.0.1", replica.port())) {
+        try (Jedis j0 = new Jedis("127.0.0.1", nodes.get(0).port(), 30_000);
+             Jedis j1 = new Jedis("127.0.0.1", nodes.get(1).port(), 30_000);
+             Jedis r = new Jedis("127.0.0.1", replica.port(), 30_000)) {
             m0 = j0.clusterMyId();
             m1 = j1.clusterMyId();
             r.clusterMeet("127.0.0.1", nodes.get(0).port());
@@ -66,7 +66,7 @@ class NodesConfIT {
             assertThat(j0.clusterDelSlots(7, 9, 10, 11)).isEqualTo("OK");
             await().atMost(WAIT).until(() -> {
                 for (ServerProcess n : nodes) {
-                    try (Jedis j = new Jedis("127.0.0.1", n.port())) {
+                    try (Jedis j = new Jedis("127.0.0.1", n.port(), 30_000)) {
                         String cn = j.clusterNodes();
                         if (cn.split("\n").length != 4 || !cn.contains("slave " + m0) || cn.contains("handshake")
                                 || cn.contains("disconnected")) {
@@ -90,7 +90,7 @@ class NodesConfIT {
             assertThat(NodesConfFile.parse(content).render()).isEqualTo(content);
             assertThat(parsed.currentEpoch()).isGreaterThanOrEqualTo(3);
 
-            try (Jedis j = new Jedis("127.0.0.1", n.port())) {
+            try (Jedis j = new Jedis("127.0.0.1", n.port(), 30_000)) {
                 String reply = j.clusterNodes();
                 List<ClusterNodeInfo> lines = ClusterNodesFormat.parseAll(reply);
                 assertThat(ClusterNodesFormat.renderAll(lines)).isEqualTo(reply);
@@ -118,7 +118,7 @@ class NodesConfIT {
         ServerProcess reloaded = ServerProcess.start(ServerProcess.Kind.REDIS, io.vermilion.it.support.Ports.free(),
                 List.of("--cluster-enabled", "yes", "--cluster-config-file", ours.toString()));
         nodes.add(reloaded);
-        try (Jedis j = new Jedis("127.0.0.1", reloaded.port())) {
+        try (Jedis j = new Jedis("127.0.0.1", reloaded.port(), 30_000)) {
             assertThat(j.clusterMyId()).isEqualTo(me.id());
         }
     }

@@ -59,7 +59,7 @@ class ConfigParityIT {
     @BeforeAll
     static void startRedis() throws Exception {
         redis = ServerProcess.redis();
-        jedis = new Jedis("127.0.0.1", redis.port());
+        jedis = new Jedis("127.0.0.1", redis.port(), 30_000);
         // What ServerProcess passes to redis-server.
         sameArgs = Config.load(null, List.of("--port", Integer.toString(redis.port()), "--bind", "127.0.0.1",
                 "--dir", redis.dir().toString(), "--save", "", "--appendonly", "no"));
@@ -101,7 +101,7 @@ class ConfigParityIT {
     @Test
     void configSetErrorTextsMatch() throws Exception {
         // A server of its own: CONFIG SET must not disturb the GET comparisons.
-        try (ServerProcess own = ServerProcess.redis(); Jedis client = new Jedis("127.0.0.1", own.port())) {
+        try (ServerProcess own = ServerProcess.redis(); Jedis client = new Jedis("127.0.0.1", own.port(), 30_000)) {
             compareSetErrors(client);
         }
     }
@@ -141,7 +141,7 @@ class ConfigParityIT {
 
     @Test
     void successfulConfigSetsGiveTheSameValues() throws Exception {
-        try (ServerProcess own = ServerProcess.redis(); Jedis client = new Jedis("127.0.0.1", own.port())) {
+        try (ServerProcess own = ServerProcess.redis(); Jedis client = new Jedis("127.0.0.1", own.port(), 30_000)) {
             compareSuccessfulSets(client);
         }
     }

@@ -285,7 +285,7 @@ class TlsIT {
 
     @Test
     void tlsDirectivesMatchRealRedis() throws Exception {
-        try (Jedis ours = new Jedis("127.0.0.1", node.port()); Jedis real = new Jedis("127.0.0.1", redis.port())) {
+        try (Jedis ours = new Jedis("127.0.0.1", node.port(), 30_000); Jedis real = new Jedis("127.0.0.1", redis.port(), 30_000)) {
             Map<String, String> mine = new TreeMap<>(ours.configGet("tls-*"));
             Map<String, String> theirs = new TreeMap<>(real.configGet("tls-*"));
             assertThat(mine.remove("tls-port")).isEqualTo(Integer.toString(tlsPort));

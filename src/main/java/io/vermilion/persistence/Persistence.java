@@ -154,12 +154,14 @@ public final class Persistence implements PersistenceInfo {
         } catch (IOException | RuntimeException e) {
             throw new DataLoadException("Fatal error loading the DB: " + e.getMessage() + ". Exiting.", e);
         }
-        finishLoading(pipe, ks, expiry);
         loadedReplInfo = loader.replInfo();
         lastLoadLoaded = loader.loaded();
         lastLoadExpired = loader.expired();
+        // Logged before loading ends, so that a client served after the load finds the lines (as
+        // in Redis, which serves nobody in between).
         log.notice("Done loading RDB, keys loaded: " + loader.loaded() + ", keys expired: " + loader.expired() + ".");
         log.notice(String.format("DB loaded from disk: %.3f seconds", (System.nanoTime() - t0) / 1e9));
+        finishLoading(pipe, ks, expiry);
     }
 
     private static long fileSize(Path p) {

@@ -52,7 +52,7 @@ class BusWireIT {
     }
 
     private Jedis client() {
-        return new Jedis("127.0.0.1", redis.port());
+        return new Jedis("127.0.0.1", redis.port(), 30_000);
     }
 
     /** Header describing our fake node: a master without slots, address learnt from the socket. */

@@ -142,14 +142,12 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
         }
         if (!config.getBool("appendonly")) return;
         long t0 = System.nanoTime();
-        boolean loaded;
         try {
             upgradeIfNeeded();
-            loaded = loadFiles(pipe);
+            loadFiles(pipe, t0);
         } catch (IOException | RuntimeException e) {
             throw new DataLoadException(e.getMessage(), e);
         }
-        if (loaded) log.notice(String.format("DB loaded from append only file: %.3f seconds", (System.nanoTime() - t0) / 1e9));
         try {
             // The rest touches the keyspace (a first base) and the node: on the loop.
             pipe.call(() -> {
@@ -199,7 +197,7 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
     }
 
     /** Replays base then incr files; false if there was nothing to load. */
-    private boolean loadFiles(io.vermilion.persistence.LoadPipe pipe) throws IOException {
+    private boolean loadFiles(io.vermilion.persistence.LoadPipe pipe, long loadStart) throws IOException {
         if (manifest.isEmpty()) return false;
         List<AofManifest.Info> files = new ArrayList<>();
         if (manifest.base() != null) files.add(manifest.base());
@@ -240,6 +238,9 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
         } finally {
             // After a fatal error the node stays "loading" (clients keep getting -LOADING) until stopped.
             if (ok) {
+                // Logged before loading ends, so that a client served after the load finds it (as
+                // Redis, which serves nobody in between).
+                log.notice(String.format("DB loaded from append only file: %.3f seconds", (System.nanoTime() - loadStart) / 1e9));
                 try {
                     server.loop().submit(() -> {
                         ks.expiryEnabled(expiry[0] || ks.expiryEnabled());
