@@ -121,7 +121,9 @@ public final class ServerProcess implements AutoCloseable {
                 .redirectOutput(dir.resolve("server.log").toFile());
         Process p = pb.start();
         ServerProcess sp = new ServerProcess(kind, port, dir, p);
-        sp.awaitPing(20_000);
+        // Generous: at load average 17 on 2 cores a JVM node has taken over 20 s to listen; a node
+        // that exits fails at once (checked in the loop).
+        sp.awaitPing(90_000);
         return sp;
     }
 
