@@ -78,7 +78,7 @@ final class CliProcess {
                     o.write(stdin);
                 }
             }
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("timed out: " + cmd);
             }

@@ -106,7 +106,8 @@ final class ClusterCliSupport {
                     o.write(stdin);
                 }
             }
-            if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            // A reshard of 4096 slots on Vermilion nodes has taken over 180 s at load average 30.
+            if (!p.waitFor(600, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("timed out: " + cmd + "\n" + Files.readString(out));
             }

@@ -21,7 +21,7 @@ final class Tools {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
             p.getOutputStream().close();
-            if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            if (!p.waitFor(600, TimeUnit.SECONDS)) { // reshards under load: see ClusterCliSupport
                 p.destroyForcibly();
                 throw new AssertionError(String.join(" ", cmd) + " did not finish; output:\n" + Files.readString(out));
             }
