@@ -121,8 +121,9 @@ for fsync in everysec always; do
         port=$REDIS_PORT; [ $kind = vermilion ] && port=$VERM_PORT
         start $kind $port "$d" --appendonly yes --appendfsync $fsync; pid=$PID
         n=200000; [ $fsync = always ] && n=100000
-        # warm-up (the JIT), then the measured run
-        redis-benchmark -p $port -t set -n 20000 -c 50 -d 16 -r 100000 -q >/dev/null 2>&1
+        # warm-up (the JIT: 20,000 requests left C2 compiling during the measured run), then the
+        # measured run
+        redis-benchmark -p $port -t set -n 100000 -c 50 -d 16 -r 100000 -q >/dev/null 2>&1
         rps[$kind]=$(redis-benchmark -p $port -t set -n $n -c 50 -d 16 -r 100000 --csv 2>/dev/null \
             | awk -F'","' '/"SET"/ {print $2}' | tr -d '"')
         stop "$pid"

@@ -40,6 +40,22 @@ public final class Db {
     }
 
     public int id() { return id; }
+
+    /**
+     * Sizes the slot tables of an empty database for about {@code keys} keys spread over the hash
+     * slots (a loader's hint, e.g. RDB RESIZEDB; the caller bounds it by what its input can hold),
+     * so that loading does not resize each table several times. Room is left for the spread of
+     * a random hash (mean + 3 standard deviations per slot).
+     */
+    public void presize(long keys) {
+        if (size != 0) return;
+        double mean = (double) keys / HashSlot.SLOTS;
+        if (mean < 4) return;
+        int expected = (int) Math.min(1 << 28, mean + 3 * Math.sqrt(mean));
+        for (int s = 0; s < slots.length; s++) {
+            if (slots[s] == null) slots[s] = new Dict(keyspace.mem, expected);
+        }
+    }
     public long size() { return size; }
     public long expiresCount() { return expiring; }
 

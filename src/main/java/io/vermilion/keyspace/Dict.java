@@ -44,8 +44,15 @@ final class Dict {
     static final int ENTRY_BYTES = 8;
 
     Dict(MemCounter counter) {
+        this(counter, 0);
+    }
+
+    /** A table sized for about {@code expected} keys without resizing (a loader's hint). */
+    Dict(MemCounter counter, int expected) {
         this.counter = counter;
-        alloc(MIN_CAPACITY);
+        int cap = MIN_CAPACITY;
+        while (cap < (1 << 30) && (long) cap * 3 < (long) expected * 4) cap <<= 1;
+        alloc(cap);
         add(TABLE_BYTES);
     }
 

@@ -3,9 +3,6 @@ package io.vermilion.keyspace;
 import io.vermilion.util.HashSlot;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -45,16 +42,6 @@ public final class Snapshot implements AutoCloseable {
     /** Marks a key that did not exist (or was already expired) at T0. */
     private static final Object ABSENT = new Object();
 
-    private record Kept(byte[] key, Object value, long expire) {}
-
-    /** A byte[] key with content equality, for the kept-aside maps. */
-    private record K(byte[] b, int h) {
-        K(byte[] b) { this(b, Arrays.hashCode(b)); }
-
-        @Override public boolean equals(Object o) { return o instanceof K k && k.h == h && Arrays.equals(k.b, b); }
-
-        @Override public int hashCode() { return h; }
-    }
 
     private final Keyspace ks;
     private final UnaryOperator<Object> freeze;
@@ -64,7 +51,7 @@ public final class Snapshot implements AutoCloseable {
     private final int[] logical;       // inverse of phys
     private final long[] keysAtStart;
     private final long[] expiresAtStart;
-    private final Map<K, Object>[][] kept;   // [logical db][slot] -> key -> Kept or ABSENT (lazy)
+    private final KeptTable[][] kept;        // [logical db][slot] -> key -> T0 value and expiry, or ABSENT (lazy)
     private final Dict[][] detached;         // [logical db][slot] -> table discarded by a flush (lazy)
     private final boolean[][] frozen;        // [logical db][slot] -> flushed: its T0 view is complete
     private int curDb;
@@ -88,7 +75,7 @@ public final class Snapshot implements AutoCloseable {
             keysAtStart[i] = ks.db(i).size();
             expiresAtStart[i] = ks.db(i).expiresCount();
         }
-        this.kept = new Map[dbs][];
+        this.kept = new KeptTable[dbs][];
         this.detached = new Dict[dbs][];
         this.frozen = new boolean[dbs][];
         skipEmptyDbs();
@@ -122,9 +109,9 @@ public final class Snapshot implements AutoCloseable {
     /** Keys kept aside right now (the copy-on-write overhead), for diagnostics and tests. */
     public int keptCount() {
         int n = 0;
-        for (Map<K, Object>[] perDb : kept) {
+        for (KeptTable[] perDb : kept) {
             if (perDb == null) continue;
-            for (Map<K, Object> m : perDb) if (m != null) n += m.size();
+            for (KeptTable m : perDb) if (m != null) n += m.size();
         }
         return n;
     }
@@ -165,18 +152,18 @@ public final class Snapshot implements AutoCloseable {
     private void captureSlot(int l, int slot, Sink sink) throws IOException {
         boolean isFrozen = frozen[l] != null && frozen[l][slot];
         Dict d = isFrozen ? detached[l][slot] : ks.db(phys[l]).slots[slot];
-        Map<K, Object> m = kept[l] == null ? null : kept[l][slot];
+        KeptTable m = kept[l] == null ? null : kept[l][slot];
         if (d == null && (m == null || m.isEmpty())) return;
         if (d != null) {
             byte[][] keys = d.keys;
             for (int i = 0; i < keys.length; i++) {
                 byte[] k = keys[i];
                 if (k == null) continue;
-                Object o = m == null || m.isEmpty() ? null : m.remove(new K(k));
-                if (o == ABSENT) continue;
-                if (o != null) {
-                    Kept kv = (Kept) o;
-                    emit(sink, l, kv.key, kv.value, kv.expire);
+                int j = m == null || m.isEmpty() ? -1 : m.find(k);
+                if (j >= 0 && m.present(j)) {
+                    Object o = m.value(j);
+                    m.consume(j);
+                    if (o != ABSENT) emit(sink, l, m.key(j), o, m.expire(j));
                 } else {
                     long e = d.expireAt(i);
                     if (e != Dict.NO_EXPIRE && e <= startMs) continue;
@@ -186,14 +173,12 @@ public final class Snapshot implements AutoCloseable {
         }
         if (m != null) {
             // Keys that existed at T0 and were deleted before the cursor got here.
-            for (Iterator<Object> it = m.values().iterator(); it.hasNext(); ) {
-                Object o = it.next();
-                if (o != ABSENT) {
-                    Kept kv = (Kept) o;
-                    emit(sink, l, kv.key, kv.value, kv.expire);
-                }
+            for (int j = 0; j < m.capacity(); j++) {
+                if (!m.present(j)) continue;
+                Object o = m.value(j);
+                m.consume(j);
+                if (o != ABSENT) emit(sink, l, m.key(j), o, m.expire(j));
             }
-            m.clear();
         }
     }
 
@@ -214,22 +199,21 @@ public final class Snapshot implements AutoCloseable {
         int l = logical[db.id()];
         if (passed(l, slot) || keysAtStart[l] == 0) return;
         if (frozen[l] != null && frozen[l][slot]) return;
-        if (kept[l] == null) kept[l] = new Map[HashSlot.SLOTS];
-        Map<K, Object> m = kept[l][slot];
-        if (m == null) kept[l][slot] = m = new HashMap<>();
-        K k = new K(key);
-        if (m.containsKey(k)) return; // the first change wins: that is the T0 state
+        if (kept[l] == null) kept[l] = new KeptTable[HashSlot.SLOTS];
+        KeptTable m = kept[l][slot];
+        if (m == null) kept[l][slot] = m = new KeptTable();
+        if (m.find(key) >= 0) return; // the first change wins: that is the T0 state
         Dict d = db.slots[slot];
         int i = d == null ? -1 : d.find(key);
         if (i < 0) {
-            m.put(k, ABSENT);
+            m.add(key, ABSENT, Dict.NO_EXPIRE);
             return;
         }
         long e = d.expireAt(i);
         if (e != Dict.NO_EXPIRE && e <= startMs) {
-            m.put(k, ABSENT);
+            m.add(d.keys[i], ABSENT, Dict.NO_EXPIRE);
         } else {
-            m.put(k, new Kept(d.keys[i], freeze.apply(d.vals[i]), e));
+            m.add(d.keys[i], freeze.apply(d.vals[i]), e);
         }
     }
 

@@ -203,8 +203,19 @@ public final class Persistence implements PersistenceInfo {
                 pipe.apply(() -> loader.aux(key, value));
             }
 
+            private int currentDb;
+
             @Override public void selectDb(int db) throws IOException {
                 loader.selectDb(db); // reads only the (fixed) number of databases
+                currentDb = db;
+            }
+
+            @Override public void resizeDb(long dbSize, long expiresSize) throws IOException {
+                // The tables are sized ahead for the hinted number of keys, no more than the
+                // file can hold (a key takes well over 8 bytes), so a bogus hint costs little.
+                long n = Math.min(Math.max(0, dbSize), loadingTotalBytes / 8);
+                int db = currentDb;
+                if (n > 0) pipe.apply(() -> loader.presize(db, n));
             }
 
             @Override public void entry(int db, byte[] key, Object value, long expireAtMs, long idleSec, int freq)

@@ -110,6 +110,11 @@ public final class RdbLoader implements RdbHandler {
         }
     }
 
+    /** RESIZEDB: the tables of an empty database sized ahead for about {@code keys} keys. */
+    void presize(int dbIndex, long keys) {
+        if (dbIndex >= 0 && dbIndex < ks.databases()) ks.db(dbIndex).presize(keys);
+    }
+
     @Override
     public void entry(int dbIndex, byte[] key, Object value, long expireAtMs, long idleSec, int freq) throws IOException {
         if (!aofBase && expireAtMs != -1 && expireAtMs < now) {

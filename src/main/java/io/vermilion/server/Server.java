@@ -124,7 +124,8 @@ public final class Server {
     private final io.vermilion.util.Log log = new io.vermilion.util.Log();
     private PersistenceInfo persistence = PersistenceInfo.NONE;
     private ReplyBarrier barrier;
-    private final Set<io.netty.channel.ChannelHandlerContext> heldReplies = new LinkedHashSet<>();
+    private Set<io.netty.channel.ChannelHandlerContext> heldReplies = new LinkedHashSet<>();
+    private Set<io.netty.channel.ChannelHandlerContext> releasing = new LinkedHashSet<>();
     private boolean releaseScheduled;
 
     // Settings read on every command, cached here and refreshed by CONFIG SET listeners.
@@ -288,9 +289,12 @@ public final class Server {
     private void releaseReplies() {
         releaseScheduled = false;
         if (barrier != null) barrier.sync();
-        List<io.netty.channel.ChannelHandlerContext> held = new ArrayList<>(heldReplies);
-        heldReplies.clear();
+        // The two sets take turns: a flush may hold replies again (for the next release).
+        Set<io.netty.channel.ChannelHandlerContext> held = heldReplies;
+        heldReplies = releasing;
+        releasing = held;
         for (io.netty.channel.ChannelHandlerContext ctx : held) ctx.flush();
+        held.clear();
     }
     public void shutdownAction(ShutdownAction a) { shutdownAction = a; }
     public ShutdownAction shutdownAction() { return shutdownAction; }

@@ -105,6 +105,9 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
             t.setDaemon(true);
             return t;
         });
+        readPolicy();
+        config.addListener("appendfsync", v -> readPolicy());
+        config.addListener("aof-timestamp-enabled", v -> readPolicy());
         config.addListener("appendonly", v -> {
             boolean on = "yes".equals(v);
             if (on && state == State.OFF) {
@@ -117,8 +120,19 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
 
     private Path dir() { return config.resolve(config.get("appenddirname")); }
     private String fileName() { return config.get("appendfilename"); }
-    private boolean always() { return "always".equals(config.get("appendfsync")); }
-    private boolean everysec() { return "everysec".equals(config.get("appendfsync")); }
+    // appendfsync and aof-timestamp-enabled, read on every write command and reply flush: cached,
+    // kept in step by CONFIG SET listeners.
+    private volatile boolean always, everysec, timestamps;
+
+    private void readPolicy() {
+        String f = config.get("appendfsync");
+        always = "always".equals(f);
+        everysec = "everysec".equals(f);
+        timestamps = config.getBool("aof-timestamp-enabled");
+    }
+
+    private boolean always() { return always; }
+    private boolean everysec() { return everysec; }
     private static long nowSec() { return System.currentTimeMillis() / 1000; }
 
     public boolean enabled() { return state != State.OFF; }
@@ -461,7 +475,7 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
     @Override
     public void propagate(int db, byte[][] argv) {
         if (state == State.OFF || (state == State.WAIT_REWRITE && !rewriteInProgress())) return;
-        if (config.getBool("aof-timestamp-enabled")) {
+        if (timestamps) {
             long now = nowSec();
             if (curTimestamp < now) {
                 curTimestamp = now;
@@ -469,13 +483,54 @@ public final class Aof implements Server.Propagator, Server.ReplyBarrier {
             }
         }
         if (db != selectedDb) {
-            byte[] d = Integer.toString(db).getBytes(StandardCharsets.US_ASCII);
-            append(("*2\r\n$6\r\nSELECT\r\n$" + d.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            append(d);
-            append(new byte[] {'\r', '\n'});
+            appendCommand(new byte[][] {SELECT, Integer.toString(db).getBytes(StandardCharsets.US_ASCII)});
             selectedDb = db;
         }
-        append(RespOut.encode(argv));
+        appendCommand(argv);
+    }
+
+    private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+
+    /** Encodes one command in RESP straight into the buffer (*argc, then $len and bytes per argument). */
+    private void appendCommand(byte[][] argv) {
+        long need = 16;
+        for (byte[] a : argv) need += a.length + 16;
+        if (bufLen + need > buf.length) {
+            if (bufLen + need > Integer.MAX_VALUE - 16) throw new IllegalStateException("AOF buffer too large");
+            buf = Arrays.copyOf(buf, (int) Math.max(buf.length * 2L, bufLen + need));
+        }
+        byte[] b = buf;
+        int p = bufLen;
+        b[p++] = '*';
+        p = putInt(b, p, argv.length);
+        for (byte[] a : argv) {
+            b[p++] = '$';
+            p = putInt(b, p, a.length);
+            System.arraycopy(a, 0, b, p, a.length);
+            p += a.length;
+            b[p++] = '\r';
+            b[p++] = '\n';
+        }
+        bufLen = p;
+    }
+
+    /** Writes n (non-negative) in decimal followed by CRLF; returns the new position. */
+    private static int putInt(byte[] b, int p, int n) {
+        if (n < 10) {
+            b[p++] = (byte) ('0' + n);
+        } else {
+            int digits = 1;
+            for (int t = n / 10; t > 0; t /= 10) digits++;
+            int end = p + digits;
+            for (int i = end - 1; i >= p; i--) {
+                b[i] = (byte) ('0' + n % 10);
+                n /= 10;
+            }
+            p = end;
+        }
+        b[p++] = '\r';
+        b[p++] = '\n';
+        return p;
     }
 
     private void append(byte[] b) {
