@@ -31,9 +31,9 @@ import redis.clients.jedis.Response;
  * The interop matrix of issue #10: {Vermilion, redis-server} master × {Vermilion, redis-server}
  * replica. Each pair: a full sync of a data set with keys of every type (in two databases, some
  * with TTLs) while a client keeps writing, keys compared on both sides; a partial resync
- * (+CONTINUE, sync_partial_ok) after the replica's master link is killed; a restart of the replica
- * (SHUTDOWN SAVE, start with replicaof) that continues partially from its RDB's repl-id/offset;
- * and a second full sync in the other RDB form (disk {@code $len} / diskless {@code $EOF}) after
+ * (+CONTINUE, sync_partial_ok) after the master link is killed by the replica and by the master;
+ * a restart of the replica (SHUTDOWN SAVE, start with replicaof) that continues partially from its
+ * RDB's repl-id/offset, keys compared again; and a second full sync in the other RDB form (disk {@code $len} / diskless {@code $EOF}) after
  * REPLICAOF NO ONE + REPLICAOF. Also ROLE, INFO replication, WAIT and replica-read-only.
  *
  * <p>Data sets are compared with DEBUG DIGEST (one signature per server, equal to Redis's for the
@@ -189,6 +189,10 @@ class ReplicationInteropIT {
                     assertEquals(partialBefore + 1, Long.parseLong(info(mj, "stats").get("sync_partial_ok")),
                             "the restarted replica continued partially");
                     assertEquals(100L, rj.llen("while-down"));
+                    // After the three partial resyncs (link killed by the replica, by the master,
+                    // replica restarted), every key is equal again.
+                    assertSameData(mj, rj, "after the partial resyncs", writes);
+                    phase("partial compare");
 
                     // A second full sync in the other form: a promoted replica has a new id.
                     mj.configSet("repl-diskless-sync", disklessFirst ? "no" : "yes");
