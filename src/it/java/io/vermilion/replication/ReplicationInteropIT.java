@@ -3,6 +3,9 @@ package io.vermilion.replication;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vermilion.client.Reply;
+import io.vermilion.client.ReplyReader;
+import io.vermilion.client.RespConnection;
 import io.vermilion.it.support.Ports;
 import io.vermilion.it.support.ServerProcess;
 import io.vermilion.it.support.ServerProcess.Kind;
@@ -28,16 +31,26 @@ import redis.clients.jedis.Response;
  * The interop matrix of issue #10: {Vermilion, redis-server} master × {Vermilion, redis-server}
  * replica. Each pair: a full sync of a data set with keys of every type (in two databases, some
  * with TTLs) while a client keeps writing, keys compared on both sides; a partial resync
- * (+CONTINUE, sync_partial_ok) after the replica's master link is killed; a restart of the replica
- * (SHUTDOWN SAVE, start with replicaof) that continues partially from its RDB's repl-id/offset;
- * and a second full sync in the other RDB form (disk {@code $len} / diskless {@code $EOF}) after
+ * (+CONTINUE, sync_partial_ok) after the master link is killed by the replica and by the master;
+ * a restart of the replica (SHUTDOWN SAVE, start with replicaof) that continues partially from its
+ * RDB's repl-id/offset, keys compared again; and a second full sync in the other RDB form (disk {@code $len} / diskless {@code $EOF}) after
  * REPLICAOF NO ONE + REPLICAOF. Also ROLE, INFO replication, WAIT and replica-read-only.
  *
- * <p>Keys per pair: {@code -Drepl.keys} (default 10000 in CI, to stay within the ITs' time budget; the issue's 100k with
- * {@code -Drepl.keys=100000}).
+ * <p>Data sets are compared with DEBUG DIGEST (one signature per server, equal to Redis's for the
+ * same data: diff/digest.txt), DBSIZE and a sample read back key by key ({@link #assertSameData}).
+ * Keys per pair: {@code -Drepl.keys} (default 100000, the issue's figure; the phases' times are
+ * printed as {@code [repl-it]} lines).
  */
 class ReplicationInteropIT {
-    static final int KEYS = Integer.getInteger("repl.keys", 10000);
+    static final int KEYS = Integer.getInteger("repl.keys", 100_000);
+    /** DEBUG DIGEST compares the data sets: allowed on every server of this test. */
+    static final List<String> DEBUG = List.of("--enable-debug-command", "yes");
+    /**
+     * Socket timeout and the wait for a full sync / for a replica to catch up, in ms: generous,
+     * as a DEBUG DIGEST or a sync of 100k keys takes seconds on a loaded machine (waits return
+     * as soon as the condition holds).
+     */
+    static final int TIMEOUT = 60_000;
 
     static Stream<Arguments> matrix() {
         // The first sync of each pair uses one form, the second the other; V→R and R→V cover both
@@ -57,14 +70,18 @@ class ReplicationInteropIT {
     void fullPartialRestartAndResync(Kind masterKind, Kind replicaKind, boolean disklessFirst) throws Exception {
         phaseStart = System.nanoTime();
         try (ServerProcess m = ServerProcess.start(masterKind, Ports.free(),
-                List.of("--repl-diskless-sync", disklessFirst ? "yes" : "no", "--repl-diskless-sync-delay", "0"))) {
+                List.of("--repl-diskless-sync", disklessFirst ? "yes" : "no", "--repl-diskless-sync-delay", "0",
+                        "--enable-debug-command", "yes"))) {
             Path replicaDir = java.nio.file.Files.createTempDirectory("vermilion-it-replica-");
             int rport = Ports.free();
-            ServerProcess r = ServerProcess.start(replicaKind, rport, replicaDir, null, List.of());
+            ServerProcess r = ServerProcess.start(replicaKind, rport, replicaDir, null, DEBUG);
+            phase("started");
             ServerProcess[] current = {r};
+            long writes; // by the writer during the first sync
             try {
-            try (Jedis mj = new Jedis("127.0.0.1", m.port(), 20000); Jedis rj0 = new Jedis("127.0.0.1", rport, 20000)) {
-                load(mj, KEYS);
+            try (Jedis mj = new Jedis("127.0.0.1", m.port(), TIMEOUT); Jedis rj0 = new Jedis("127.0.0.1", rport, TIMEOUT)) {
+                load(m.port(), KEYS);
+                assertEquals((long) KEYS * 9 / 10 + 5 * 2, mj.dbSize(), "db0 loaded");
                 phase("loaded");
                 // Slow a small snapshot down so that the writes below land while the sync runs (a
                 // sleep per key costs ~10x its microseconds on a busy machine; a big data set
@@ -75,14 +92,15 @@ class ReplicationInteropIT {
                 Thread writer = writer(m.port(), stop, written);
                 writer.start();
                 assertEquals("OK", rj0.replicaof("127.0.0.1", m.port()));
-                awaitLink(rj0, 30_000);
+                awaitLink(rj0, TIMEOUT);
                 phase("full sync link up");
                 stop.set(true);
                 writer.join();
                 mj.configSet("rdb-key-save-delay", "0");
-                assertTrue(written.get() > 0, "writes ran during the sync");
+                writes = written.get();
+                assertTrue(writes > 0, "writes ran during the sync");
                 awaitInSync(mj, rj0);
-                assertSameData(mj, rj0, "after the full sync");
+                assertSameData(mj, rj0, "after the full sync", writes);
                 phase("compared");
                 assertEquals(1, info(mj, "stats").get("sync_full").equals("1") ? 1 : 0, "one full sync");
 
@@ -116,6 +134,9 @@ class ReplicationInteropIT {
                 assertEquals(1L, mj.waitReplicas(1, 5000));
                 Thread.sleep(300);
                 assertEquals(null, rj0.get("short-lived"));
+                // The master deletes it now (and replicates the DEL): no logically expired key
+                // stays stored on one side only for DEBUG DIGEST, which counts stored keys.
+                assertEquals(null, mj.get("short-lived"));
 
                 // WAIT: one replica acknowledges; asking for two times out with one.
                 mj.set("wait-key", "1");
@@ -146,7 +167,7 @@ class ReplicationInteropIT {
             }
 
             // The replica restarts from its own RDB (repl-id/repl-offset) and continues partially.
-            try (Jedis rj = new Jedis("127.0.0.1", rport, 20000)) {
+            try (Jedis rj = new Jedis("127.0.0.1", rport, TIMEOUT)) {
                 try {
                     rj.sendCommand(Protocol.Command.SHUTDOWN, "SAVE");
                 } catch (RuntimeException closed) {
@@ -154,20 +175,24 @@ class ReplicationInteropIT {
                 }
             }
             r.process().waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
-            try (Jedis mj = new Jedis("127.0.0.1", m.port(), 20000)) {
+            try (Jedis mj = new Jedis("127.0.0.1", m.port(), TIMEOUT)) {
                 long partialBefore = Long.parseLong(info(mj, "stats").get("sync_partial_ok"));
                 for (int i = 0; i < 100; i++) mj.lpush("while-down", Integer.toString(i));
                 r = ServerProcess.start(replicaKind, rport, replicaDir, null,
-                        List.of("--replicaof", "127.0.0.1", Integer.toString(m.port())));
+                        List.of("--replicaof", "127.0.0.1", Integer.toString(m.port()), "--enable-debug-command", "yes"));
                 phase("replica restarted");
                 current[0] = r;
-                try (Jedis rj = new Jedis("127.0.0.1", rport, 20000)) {
-                    awaitLink(rj, 30_000);
+                try (Jedis rj = new Jedis("127.0.0.1", rport, TIMEOUT)) {
+                    awaitLink(rj, TIMEOUT);
                     phase("restart link up");
                     awaitInSync(mj, rj);
                     assertEquals(partialBefore + 1, Long.parseLong(info(mj, "stats").get("sync_partial_ok")),
                             "the restarted replica continued partially");
                     assertEquals(100L, rj.llen("while-down"));
+                    // After the three partial resyncs (link killed by the replica, by the master,
+                    // replica restarted), every key is equal again.
+                    assertSameData(mj, rj, "after the partial resyncs", writes);
+                    phase("partial compare");
 
                     // A second full sync in the other form: a promoted replica has a new id.
                     mj.configSet("repl-diskless-sync", disklessFirst ? "no" : "yes");
@@ -176,11 +201,11 @@ class ReplicationInteropIT {
                     assertTrue(error(rj, "DEL", "while-down").isEmpty(), "a promoted replica takes writes");
                     mj.set("after-promotion", "x");
                     assertEquals("OK", rj.replicaof("127.0.0.1", m.port()));
-                    awaitLink(rj, 30_000);
+                    awaitLink(rj, TIMEOUT);
                     phase("second sync link up");
                     awaitInSync(mj, rj);
                     assertEquals(fullBefore + 1, Long.parseLong(info(mj, "stats").get("sync_full")));
-                    assertSameData(mj, rj, "after the second full sync");
+                    assertSameData(mj, rj, "after the second full sync", writes);
                     phase("second compare");
                 }
             } finally {
@@ -194,36 +219,71 @@ class ReplicationInteropIT {
 
     // ------------------------------------------------------------------ data
 
-    /** Keys of every type in db 0 and db 1; every tenth with a TTL. */
-    static void load(Jedis j, int keys) {
+    /**
+     * Keys of every type in db 0 and db 1; every tenth with a TTL; big (non-compact) lists and sets
+     * too. Sent as one raw RESP stream while a second thread reads the replies (as redis-cli
+     * --pipe does): a client-side pipeline of this many commands costs more than the servers
+     * take to execute them. Every reply is checked not to be an error.
+     */
+    static void load(int port, int keys) throws Exception {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(64 * keys + 1024);
+        int[] count = {0};
+        java.util.function.Consumer<String[]> cmd = a -> {
+            byte[][] b = new byte[a.length][];
+            for (int i = 0; i < a.length; i++) b[i] = a[i].getBytes(StandardCharsets.UTF_8);
+            buf.writeBytes(RespConnection.encode(b));
+            count[0]++;
+        };
         for (int db = 0; db < 2; db++) {
-            j.select(db);
-            Pipeline p = j.pipelined();
+            cmd.accept(new String[] {"SELECT", Integer.toString(db)});
             int n = db == 0 ? keys * 9 / 10 : keys / 10;
             for (int i = 0; i < n; i++) {
-                String k = "k" + db + ":" + i;
-                switch (i % 8) {
-                    case 0 -> p.set(k, "v" + i);
-                    case 1 -> p.set(k, Integer.toString(i));
-                    case 2 -> p.rpush(k, "a" + i, "b", "c", Integer.toString(i));
-                    case 3 -> p.hset(k, Map.of("f1", "v" + i, "f2", Integer.toString(i)));
-                    case 4 -> p.sadd(k, "m" + i, "x", "y");
-                    case 5 -> p.sadd(k, Integer.toString(i), "1", "2");
-                    case 6 -> p.zadd(k, Map.of("a", 1.5, "b" + i, (double) i));
-                    default -> p.xadd(k, redis.clients.jedis.StreamEntryID.NEW_ENTRY, Map.of("f", "v" + i));
-                }
-                if (i % 10 == 0) p.expire(k, 3600);
+                String k = "k" + db + ":" + i, is = Integer.toString(i);
+                cmd.accept(switch (i % 8) {
+                    case 0 -> new String[] {"SET", k, "v" + i};
+                    case 1 -> new String[] {"SET", k, is};
+                    case 2 -> new String[] {"RPUSH", k, "a" + i, "b", "c", is};
+                    case 3 -> new String[] {"HSET", k, "f1", "v" + i, "f2", is};
+                    case 4 -> new String[] {"SADD", k, "m" + i, "x", "y"};
+                    case 5 -> new String[] {"SADD", k, is, "1", "2"};
+                    case 6 -> new String[] {"ZADD", k, "1.5", "a", is, "b" + i};
+                    default -> new String[] {"XADD", k, "*", "f", "v" + i};
+                });
+                if (i % 10 == 0) cmd.accept(new String[] {"EXPIRE", k, "3600"});
             }
             // Big values too (not listpack/intset encoded).
             for (int i = 0; i < 5; i++) {
-                String[] many = new String[300];
-                for (int e = 0; e < many.length; e++) many[e] = "element-" + e + "-" + "x".repeat(e % 70);
-                p.rpush("big-list" + i, many);
-                p.sadd("big-set" + i, many);
+                String[] list = new String[302], set = new String[302];
+                list[0] = "RPUSH";
+                set[0] = "SADD";
+                list[1] = "big-list" + i;
+                set[1] = "big-set" + i;
+                for (int e = 0; e < 300; e++) list[e + 2] = set[e + 2] = "element-" + e + "-" + "x".repeat(e % 70);
+                cmd.accept(list);
+                cmd.accept(set);
             }
-            p.sync();
         }
-        j.select(0);
+        byte[] bytes = buf.toByteArray();
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(60_000);
+            java.util.concurrent.CompletableFuture<Void> send = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    java.io.OutputStream out = s.getOutputStream();
+                    for (int off = 0; off < bytes.length; off += 64 * 1024) {
+                        out.write(bytes, off, Math.min(64 * 1024, bytes.length - off));
+                    }
+                    out.flush();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            ReplyReader in = new ReplyReader(s.getInputStream());
+            for (int i = 0; i < count[0]; i++) {
+                Reply r = in.read();
+                if (r.isError()) throw new AssertionError("load: reply " + i + " is an error: " + r);
+            }
+            send.join();
+        }
     }
 
     static Thread writer(int port, AtomicBoolean stop, AtomicLong written) {
@@ -278,7 +338,7 @@ class ReplicationInteropIT {
 
     /** Waits until the replica has applied everything the master produced. */
     static void awaitInSync(Jedis m, Jedis r) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
+        long deadline = System.currentTimeMillis() + TIMEOUT;
         String last = "";
         while (System.currentTimeMillis() < deadline) {
             long mo = Long.parseLong(info(m, "replication").get("master_repl_offset"));
@@ -290,26 +350,73 @@ class ReplicationInteropIT {
         throw new AssertionError("replica not in sync: " + last);
     }
 
-    /** Every key of db 0 and 1 equal on both sides: type, value (order-insensitive where it must be) and TTL presence. */
-    static void assertSameData(Jedis m, Jedis r, String when) {
+    /**
+     * Every key of every database equal on both sides: DEBUG DIGEST (Redis 7.0's signature of the
+     * whole data set: key names, types, values, whether a key has a TTL, database numbers;
+     * diff/digest.txt proves Vermilion's equals redis-server's for every type and encoding) must
+     * be the same, and not the empty data set's; DBSIZE of db 0 and 1 too. As a check that does
+     * not rest on the digest, a sample of keys (the ones the test itself wrote: counters, lists,
+     * the hash the writer changes; and one in 50 of the others: the initial data set and the
+     * writer's strings) is also read back in full on both sides and compared: type, value (order-insensitive where it must be) and TTL presence. When the
+     * digests differ, every key is compared that way to name the first one that differs.
+     */
+    static void assertSameData(Jedis m, Jedis r, String when, long written) {
+        long t0 = System.nanoTime();
+        // Both at once: the digest of 100k keys is seconds of CPU on a busy machine.
+        java.util.concurrent.CompletableFuture<String> rd = java.util.concurrent.CompletableFuture.supplyAsync(() -> digest(r));
+        String dm = digest(m), dr = rd.join();
+        long t1 = System.nanoTime();
+        assertTrue(dm.matches("[0-9a-f]{40}") && !dm.equals("0".repeat(40)), when + ": master digest " + dm);
+        boolean all = !dm.equals(dr); // the digests differ: compare every key to say which
+        int sampled = 0;
         for (int db = 0; db < 2; db++) {
             m.select(db);
             r.select(db);
-            // Both sides at once: the dump is most of this IT's time.
-            java.util.concurrent.CompletableFuture<Map<String, String>> rb =
-                    java.util.concurrent.CompletableFuture.supplyAsync(() -> dump(r));
-            Map<String, String> a = dump(m), b = rb.join();
-            assertEquals(a.size(), b.size(), when + ": db" + db + " sizes");
+            assertEquals(m.dbSize(), r.dbSize(), when + ": db" + db + " sizes");
+            List<String> sample = all ? new ArrayList<>(m.keys("*")) : sample(db, written);
+            java.util.concurrent.CompletableFuture<Map<String, String>> rb = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> dump(r, all ? new ArrayList<>(r.keys("*")) : sample));
+            Map<String, String> a = dump(m, sample), b = rb.join();
+            if (all) assertEquals(a.keySet(), b.keySet(), when + ": db" + db + " keys");
             for (Map.Entry<String, String> e : a.entrySet()) {
                 assertEquals(e.getValue(), b.get(e.getKey()), when + ": db" + db + " key " + e.getKey());
             }
+            sampled += sample.size();
         }
         m.select(0);
         r.select(0);
+        System.out.printf("[repl-it]   digests %d ms, %d keys read back %d ms%n", (t1 - t0) / 1_000_000, sampled,
+                (System.nanoTime() - t1) / 1_000_000);
+        assertEquals(dm, dr, when + ": DEBUG DIGEST of master and replica");
     }
 
-    static Map<String, String> dump(Jedis j) {
-        List<String> keys = new ArrayList<>(j.keys("*"));
+    /**
+     * The keys read back in full: every key the test wrote itself (counters, lists, the hash the
+     * writer changes, the big values) and one in 50 of the rest (the initial data, the writer's
+     * strings); a key deleted since reads as "none" on both sides.
+     */
+    static List<String> sample(int db, long written) {
+        List<String> keys = new ArrayList<>();
+        int n = db == 0 ? KEYS * 9 / 10 : KEYS / 10;
+        for (int i = 0; i < n; i += 50) keys.add("k" + db + ":" + i);
+        for (int i = 0; i < 5; i++) {
+            keys.add("big-list" + i);
+            keys.add("big-set" + i);
+        }
+        if (db == 0) {
+            keys.addAll(List.of("k0:3", "k0:7", "during-counter", "during-list", "short-lived", "wait-key", "after-kill",
+                    "after-master-kill", "while-down", "after-promotion"));
+            for (long i = 0; i < written; i += 50) keys.add("during:" + i);
+        }
+        return keys;
+    }
+
+    static String digest(Jedis j) {
+        return str(j.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "DIGEST"));
+    }
+
+    /** Type, full value and TTL presence of each of the keys, read with pipelined commands. */
+    static Map<String, String> dump(Jedis j, List<String> keys) {
         Pipeline p = j.pipelined();
         List<Response<String>> types = new ArrayList<>();
         for (String k : keys) types.add(p.type(k));

@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * DEBUG (Redis 7.0: one command, subcommand in argv[1], gated by enable-debug-command). The
  * subcommands kept are the ones tests and tools use: HELP, SEGFAULT, PANIC, SLEEP,
- * SET-ACTIVE-EXPIRE, OBJECT, LOG, ERROR, POPULATE, PROTOCOL. The others of Redis's list
- * (RELOAD, DIGEST, LISTPACK, ...) answer as unknown subcommands.
+ * SET-ACTIVE-EXPIRE, OBJECT, LOG, ERROR, POPULATE, PROTOCOL, DIGEST, DIGEST-VALUE ({@link DebugDigest}:
+ * the same signatures as Redis 7.0 for the same data). The others of Redis's list (RELOAD,
+ * LISTPACK, ...) answer as unknown subcommands.
  */
 final class DebugCommand {
     private DebugCommand() {}
@@ -69,6 +70,13 @@ final class DebugCommand {
             c.reply().error(Args.latin1(argv[2]));
         } else if (Args.is(sub, "populate") && argc >= 3 && argc <= 5) {
             populate(c, argv);
+        } else if (Args.is(sub, "digest") && argc == 2) {
+            c.reply().simple(DebugDigest.dataset(c.server().keyspace()));
+        } else if (Args.is(sub, "digest-value")) {
+            // Like Redis: any number of keys (none is an empty array), of the selected database;
+            // a key that is not stored (or only logically expired: it still is) as 40 zeros.
+            c.reply().array(argc - 2);
+            for (int j = 2; j < argc; j++) c.reply().simple(DebugDigest.value(c.db(), argv[j]));
         } else if (Args.is(sub, "protocol") && argc == 3) {
             protocol(c, argv[2]);
         } else {

@@ -511,6 +511,39 @@ public final class Db {
         for (int j = 0; j < ks.length; j++) f.accept(ks[j], vs[j]);
     }
 
+    /** Receives a stored entry: key, value and absolute expiry ({@link #NO_EXPIRE} without TTL). */
+    @FunctionalInterface
+    public interface StoredVisitor {
+        void visit(byte[] key, Object value, long expireAt);
+    }
+
+    /**
+     * Every stored entry, logically expired ones included, with no side effect (no deletion, no
+     * access clock, no snapshot copy): what DEBUG DIGEST reads, as Redis walks db->dict. The
+     * visitor must not change this database.
+     */
+    public void forEachStored(StoredVisitor v) {
+        for (Dict d : slots) {
+            if (d == null || d.size == 0) continue;
+            for (int i = 0; i < d.keys.length; i++) {
+                if (d.keys[i] != null) v.visit(d.keys[i], d.vals[i], d.expireAt(i));
+            }
+        }
+    }
+
+    /**
+     * The stored value and expiry of one key, logically expired or not, with no side effect
+     * (DEBUG DIGEST-VALUE, which Redis answers from dictFind); false if the key is not stored.
+     */
+    public boolean stored(byte[] key, StoredVisitor v) {
+        Dict d = slots[keyspace.slotOf(key)];
+        if (d == null) return false;
+        int i = d.find(key);
+        if (i < 0) return false;
+        v.visit(d.keys[i], d.vals[i], d.expireAt(i));
+        return true;
+    }
+
     /** Live keys of one slot (expired ones skipped, not deleted). */
     public List<byte[]> liveKeysInSlot(int slot) {
         Dict d = slots[slot];

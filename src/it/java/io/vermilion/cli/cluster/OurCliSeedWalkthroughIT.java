@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -c} with its redirect lines, a crash by DEBUG SEGFAULT seen by the others, the restart
  * from the config file with the data back from the AOF, then growing the cluster with
  * {@code --cluster add-node} and {@code --cluster reshard}, and {@code --cluster check}. Every key
- * written at the start is read back through {@code -c} at the end.
+ * written at the start is read back through {@code -c}. Last, a replica joins with
+ * {@code --cluster add-node --cluster-slave}, syncs, and takes its master's slots (and keys) over
+ * when that master crashes.
  */
 class OurCliSeedWalkthroughIT {
     private static final int KEYS = 2000;
@@ -84,6 +86,7 @@ class OurCliSeedWalkthroughIT {
 
     @Test
     void walkthroughWithOurCliOnly() throws Exception {
+        long start = System.nanoTime();
         int[] ports = {Ports.free(), Ports.free(), Ports.free(), Ports.free()};
         Path[] dirs = new Path[4];
         for (int i = 0; i < 4; i++) {
@@ -192,5 +195,58 @@ class OurCliSeedWalkthroughIT {
         assertThat(read.exit()).as("%s", read).isZero();
         assertThat(replies(read.out())).containsExactlyElementsOf(keys.values());
         assertThat(read.out()).contains("-> Redirected to slot [").contains("located at 127.0.0.1:" + ports[3] + "\n");
+
+        // Master-replica (SeedWalkthroughIT's failover step, with our CLI): a fifth node joins as
+        // the replica of the master of "key" (add-node --cluster-slave --cluster-master-id), syncs
+        // its data, that master crashes, and the replica takes its slots over with the data.
+        long replicaStep = System.nanoTime();
+        int keyMaster = slotOwners(ports[0])[12539];
+        int mi = Arrays.stream(ports).boxed().toList().indexOf(keyMaster);
+        String masterId = myId(keyMaster);
+        int rport = Ports.free();
+        Path rdir = tmp.resolve("n" + rport);
+        writeConfig(rdir, rport);
+        ServerProcess replica = startNode(rdir, rport);
+        Result addReplica = ours("--cluster", "add-node", addr(rport), addr(ports[0]), "--cluster-slave",
+                "--cluster-master-id", masterId);
+        assertThat(addReplica.exit()).as("%s", addReplica).isZero();
+        assertThat(addReplica.out()).contains(">>> Configure node as replica of " + addr(keyMaster) + ".",
+                "[OK] New node added correctly.\n");
+        String rid = myId(rport);
+        for (int port : List.of(ports[0], ports[1], ports[2], ports[3], rport)) {
+            await("the replica known as " + masterId + "'s replica by " + port, 30_000,
+                    () -> call(port, "CLUSTER", "NODES"),
+                    o -> o.lines().anyMatch(l -> l.startsWith(rid + " ") && l.split(" ")[2].contains("slave")
+                            && l.split(" ")[3].equals(masterId)));
+        }
+        // Synced: "key" read from the replica itself (READONLY in a session of our CLI).
+        await("the replica's copy of key", 30_000, () -> oursWithInput("readonly\nget key\n", "-p", p(rport)).out(),
+                o -> o.equals("OK\nhello\n"));
+        long onMaster = Long.parseLong(call(keyMaster, "DBSIZE"));
+        await("the replica's DBSIZE", 30_000, () -> Long.parseLong(call(rport, "DBSIZE")), n -> n == onMaster);
+
+        ours("-p", p(keyMaster), "debug", "segfault");
+        await("the master of key to die", 10_000, nodes[mi]::isAlive, alive -> !alive);
+        List<Integer> survivors = new ArrayList<>(four);
+        survivors.remove(Integer.valueOf(keyMaster));
+        survivors.add(rport);
+        for (int port : survivors) {
+            await("the replica promoted, cluster_state:ok on " + port, 30_000,
+                    () -> call(port, "CLUSTER", "NODES") + call(port, "CLUSTER", "INFO"),
+                    o -> o.contains("cluster_state:ok\r\n") && o.lines().anyMatch(l -> l.startsWith(rid + " ")
+                            && l.split(" ")[2].contains("master")));
+        }
+        int[] after = slotOwners(survivors.get(0));
+        for (int s = 0; s < after.length; s++) {
+            if (owners[s] == keyMaster) assertThat(after[s]).as("owner of slot %d", s).isEqualTo(rport);
+        }
+        // Every key is still there (the crashed master's on the promoted replica), and it takes writes.
+        assertThat(missingOrWrong(survivors.get(0), keys)).isEmpty();
+        Result promoted = oursWithInput("get key\nset key promoted\nget key\n", "-c", "-p", p(survivors.get(0)));
+        assertThat(promoted.out()).isEqualTo("-> Redirected to slot [12539] located at 127.0.0.1:" + rport + "\n"
+                + "hello\nOK\npromoted\n");
+        assertThat(replica.isAlive()).isTrue();
+        System.out.println("[seed-cli] replica step (start, sync, crash, failover) "
+                + (System.nanoTime() - replicaStep) / 1_000_000 + " ms of " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
 }
