@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Issue 13 point 1, cluster mode: kill -9 while nodes.conf is being rewritten, under a client
  * that changes everything the file holds (CLUSTER RESET HARD for a new node id and zero epochs,
  * SET-CONFIG-EPOCH, BUMPEPOCH, ADDSLOTSRANGE / DELSLOTSRANGE, SAVECONFIG). Two kills of three
- * stop the node inside a write ({@code -Dvermilion.crashpoint=nodes-conf-temp-written:N}: the new
- * content is in the temp file, not renamed), until {@code kills} did; the others land at random
+ * stop the node inside a write ({@code -Dvermilion.crashpoint=nodes-conf-written:N}: the new
+ * content is written, padded with newlines over the old, not yet truncated to its length), until {@code kills} did; the others land at random
  * moments of the command stream. After each the node
  * restarts from its nodes.conf (which parses, with {@link NodesConfFile} too) in the state of the
  * last acknowledged command or of the one in flight: id, current and config epoch, slots.
@@ -57,7 +57,7 @@ final class NodesConfCrash {
             // Two of three stop inside a write; the third is killed at a random moment.
             boolean deterministic = cycle % 3 != 2;
             // Writes at startup come first; the N-th is one of the client's.
-            String point = deterministic ? "nodes-conf-temp-written:" + (1 + rnd.nextInt(10)) : null;
+            String point = deterministic ? "nodes-conf-written:" + (1 + rnd.nextInt(10)) : null;
             ServerProcess v = start(dir, point);
             AtomicReference<State> inFlight = new AtomicReference<>();
             try (RespConnection c = KillLoop.connect(v)) {
@@ -122,7 +122,7 @@ final class NodesConfCrash {
                 try {
                     return c.read();
                 } catch (java.net.SocketTimeoutException e) {
-                    if (v.log().contains("CRASHPOINT nodes-conf-temp-written reached")) throw new Stopped();
+                    if (v.log().contains("CRASHPOINT nodes-conf-written reached")) throw new Stopped();
                     if (i > 300) throw e;
                 }
             }

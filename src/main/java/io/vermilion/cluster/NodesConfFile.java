@@ -162,7 +162,7 @@ public record NodesConfFile(List<ClusterNodeInfo> nodes, long currentEpoch, long
             Files.deleteIfExists(tmp);
             throw e;
         }
-        io.vermilion.util.CrashPoint.here("nodes-conf-temp-written");
+        io.vermilion.util.CrashPoint.here("nodes-conf-written");
         try {
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

@@ -79,6 +79,14 @@ public final class SlotBitmap {
         List<SlotRange> out = new ArrayList<>();
         int start = -1;
         for (int s = 0; s < HashSlot.SLOTS; s++) {
+            if ((s & 7) == 0) {
+                // Whole bytes that neither start nor end a run (all clear outside one, all set in one).
+                int b = bits[s >> 3];
+                if ((b == 0 && start < 0) || (b == -1 && start >= 0)) {
+                    s += 7;
+                    continue;
+                }
+            }
             boolean on = (bits[s >> 3] & (1 << (s & 7))) != 0;
             if (on && start < 0) start = s;
             if (!on && start >= 0) {

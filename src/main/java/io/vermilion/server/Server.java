@@ -124,6 +124,7 @@ public final class Server {
     private final io.vermilion.util.Log log = new io.vermilion.util.Log();
     private PersistenceInfo persistence = PersistenceInfo.NONE;
     private ReplyBarrier barrier;
+    private Runnable beforeReplies;
     private Set<io.netty.channel.ChannelHandlerContext> heldReplies = new LinkedHashSet<>();
     private Set<io.netty.channel.ChannelHandlerContext> releasing = new LinkedHashSet<>();
     private boolean releaseScheduled;
@@ -259,6 +260,12 @@ public final class Server {
     }
     public void removePropagator(Propagator p) { propagators.remove(p); }
     public void replyBarrier(ReplyBarrier b) { barrier = b; }
+    /**
+     * Work that must be done before any reply leaves: the cluster's queued before-sleep work
+     * (nodes.conf saved), as Redis runs clusterBeforeSleep before it writes replies. A pipeline
+     * of CLUSTER SETSLOT then costs one save, not one per command.
+     */
+    public void beforeReplies(Runnable r) { beforeReplies = r; }
 
     /** Sends a command to every propagator (AOF, replicas), e.g. a DEL for an expired key. */
     public void propagate(int db, byte[][] argv) {
@@ -275,6 +282,7 @@ public final class Server {
      * connections (group commit). Every reply flush must go through here.
      */
     public void flushReplies(io.netty.channel.ChannelHandlerContext ctx) {
+        if (beforeReplies != null) beforeReplies.run();
         if (barrier == null || !barrier.pending()) {
             ctx.flush();
             return;

@@ -17,7 +17,9 @@ package io.vermilion.util;
  * names the old base), {@code aof-incr-renamed} (AOF being turned on: the temp incr has its final
  * name), {@code aof-manifest-temp-written} (the new manifest is in its temp file, not renamed),
  * {@code aof-manifest-written} (the manifest was replaced, history files not yet removed),
- * {@code nodes-conf-temp-written} (nodes.conf's new content is in its temp file, not renamed).
+ * {@code nodes-conf-written} (nodes.conf's new content is written: in place, padded with newlines
+ * to the old length and not yet truncated; or, for a file over a page, in its temp file, not
+ * renamed).
  */
 public final class CrashPoint {
     private static final String NAME;

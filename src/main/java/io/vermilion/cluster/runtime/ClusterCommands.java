@@ -100,7 +100,10 @@ public final class ClusterCommands {
         void run(ClusterState s, Client c, byte[][] argv);
     }
 
-    /** Replies "cluster support disabled" without a state; runs the queued before-sleep work after. */
+    /**
+     * Replies "cluster support disabled" without a state. The before-sleep work the command
+     * queued (state update, nodes.conf save) runs before its reply is flushed.
+     */
     private static CommandHandler on(Sub sub) {
         return (c, argv) -> {
             ClusterState s = ClusterState.of(c.server());
@@ -109,7 +112,7 @@ public final class ClusterCommands {
                 return;
             }
             sub.run(s, c, argv);
-            s.beforeSleep();
+            s.afterCommand();
         };
     }
 
@@ -420,7 +423,7 @@ public final class ClusterCommands {
                     c.server().log().warning("configEpoch updated after importing slot " + slot);
                 }
                 s.importingFrom[slot] = null;
-                s.broadcastPong();
+                s.broadcastPongSoon();
             }
         } else {
             Args.error(c, "ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP");

@@ -101,6 +101,8 @@ public final class ClusterState {
     private ClusterBus bus;
     private ScheduledFuture<?> cronTask;
     private ClusterConfigFile configFile;
+    private boolean repliesHooked;
+    private boolean pongScheduled;
 
     final Map<String, ClusterNode> nodes = new LinkedHashMap<>();
     ClusterNode myself;
@@ -255,6 +257,8 @@ public final class ClusterState {
             throw new ClusterStartupException("Failed listening on port " + cport + " (cluster), aborting.", e);
         }
         cronTask = loop.scheduleAtFixedRate(this::cron, 100, 100, TimeUnit.MILLISECONDS);
+        server.beforeReplies(this::beforeReplies);
+        repliesHooked = true;
     }
 
     /** Closes the bus and releases nodes.conf (must run off the event loop or on it; it does not wait). */
@@ -843,6 +847,25 @@ public final class ClusterState {
             if (n.link == null || n == myself || n.inHandshake()) continue;
             sendPing(n.link, MessageType.PONG);
         }
+    }
+
+    /**
+     * A PONG to every node once the current event is handled: after nodes.conf is saved and the
+     * replies are flushed, as the bus writes of Redis leave after its before-sleep work. A
+     * pipeline of SETSLOT NODE (vermilion-cli moves slots in groups) then sends one PONG with
+     * every new slot, not one per slot, and each peer rebinds and saves once.
+     */
+    void broadcastPongSoon() {
+        if (loop == null) {
+            broadcastPong();
+            return;
+        }
+        if (pongScheduled) return;
+        pongScheduled = true;
+        loop.execute(() -> {
+            pongScheduled = false;
+            if (!closed) broadcastPong();
+        });
     }
 
     private void sendFail(String nodeName) {
@@ -1518,6 +1541,19 @@ public final class ClusterState {
             todoScheduled = true;
             loop.execute(this::beforeSleep);
         }
+    }
+
+    /** Before a client's replies are flushed (see Server#beforeReplies): the queued work, if any. */
+    private void beforeReplies() {
+        if (todo != 0) beforeSleep();
+    }
+
+    /**
+     * After a CLUSTER command: its queued work runs before the replies are flushed (once for a
+     * whole pipeline); without the flush hook (a state that was never started) at once.
+     */
+    void afterCommand() {
+        if (!repliesHooked) beforeSleep();
     }
 
     /** Runs the queued work now. */
