@@ -528,10 +528,15 @@ class FailoverIT {
         List<Integer> all = List.of(0, 1, 2, 3, 4, 5);
         create(List.of(0, 1, 2), 0);
         int[][] pairs = {{3, 0}, {4, 1}, {5, 2}};
+        List<Integer> inCluster = new ArrayList<>(List.of(0, 1, 2));
         for (int[] p : pairs) {
+            // redis-cli refuses to add a node while the nodes disagree ("Nodes don't agree about
+            // configuration!"): the node added just before must have learnt every master's slots.
+            awaitAgreement(inCluster, Duration.ofSeconds(30));
             RedisCli.Result r = RedisCli.run("--cluster", "add-node", "127.0.0.1:" + ports.get(p[0]),
                     "127.0.0.1:" + ports.get(1), "--cluster-slave", "--cluster-master-id", id(p[1]));
             assertThat(r.plain()).as(r.plain()).contains("[OK] New node added correctly.");
+            inCluster.add(p[0]);
         }
         awaitAgreement(all, Duration.ofSeconds(30));
         joined(all);
