@@ -141,19 +141,9 @@ public final class RequestParser {
             System.arraycopy(b, p, arg, 0, len);
             p += len + 2; // CRLF (Redis does not check these two bytes either)
             pos = p;
-            if (argc == argv.length) {
-                byte[][] bigger = new byte[(int) Math.min((long) argv.length * 2, argc + remaining)][];
-                System.arraycopy(argv, 0, bigger, 0, argc);
-                argv = bigger;
-            }
-            argv[argc++] = arg;
-            remaining--;
-            bulkLen = -1;
+            addArg(arg);
         }
-        byte[][] result = argv.length == argc ? argv : java.util.Arrays.copyOf(argv, argc);
-        argv = null;
-        remaining = -1;
-        return result;
+        return finishRequest();
     }
 
     private byte[][] parseInline(byte[] b, int start, int limit) throws ProtocolException {
@@ -249,15 +239,25 @@ public final class RequestParser {
             byte[] arg = new byte[(int) bulkLen];
             in.readBytes(arg);
             in.skipBytes(2); // CRLF (Redis does not check these two bytes either)
-            if (argc == argv.length) {
-                byte[][] bigger = new byte[(int) Math.min((long) argv.length * 2, argc + remaining)][];
-                System.arraycopy(argv, 0, bigger, 0, argc);
-                argv = bigger;
-            }
-            argv[argc++] = arg;
-            remaining--;
-            bulkLen = -1;
+            addArg(arg);
         }
+        return finishRequest();
+    }
+
+    /** Appends one complete bulk argument to the request being built (both input paths). */
+    private void addArg(byte[] arg) {
+        if (argc == argv.length) {
+            byte[][] bigger = new byte[(int) Math.min((long) argv.length * 2, argc + remaining)][];
+            System.arraycopy(argv, 0, bigger, 0, argc);
+            argv = bigger;
+        }
+        argv[argc++] = arg;
+        remaining--;
+        bulkLen = -1;
+    }
+
+    /** The request whose last argument has arrived; the parser is ready for the next one. */
+    private byte[][] finishRequest() {
         byte[][] result = argv.length == argc ? argv : java.util.Arrays.copyOf(argv, argc);
         argv = null;
         remaining = -1;
