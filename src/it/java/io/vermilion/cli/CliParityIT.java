@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.vermilion.client.RespConnection;
+import io.vermilion.it.support.CliOutput;
 import io.vermilion.it.support.Ports;
 import io.vermilion.it.support.ServerProcess;
 import java.io.IOException;
@@ -300,20 +301,12 @@ class CliParityIT {
         byte[] actualState = snapshot();
 
         String desc = "case '" + c.name() + "'\nredis-cli: " + expected + "\nvermilion-cli: " + actual;
-        assertThat(withoutTimings(c.normalize().apply(actual.outText()))).as(desc)
-                .isEqualTo(withoutTimings(c.normalize().apply(expected.outText())));
+        assertThat(CliOutput.withoutTimings(c.normalize().apply(actual.outText()))).as(desc)
+                .isEqualTo(CliOutput.withoutTimings(c.normalize().apply(expected.outText())));
         assertThat(actual.exit()).as(desc).isEqualTo(expected.exit());
         if (c.compareStderr()) assertThat(actual.errText()).as(desc).isEqualTo(expected.errText());
         // Both must also have left the same data behind (what -x stored, what -n selected, ...).
         assertThat(actualState).as("data set after " + desc).isEqualTo(expectedState);
-    }
-
-    /**
-     * Without the "(0.93s)" lines both CLIs print after a command that took half a second or more
-     * in their read-eval loop: on a loaded machine either may print one.
-     */
-    private static String withoutTimings(String out) {
-        return out.replaceAll("(?m)^\\(\\d+\\.\\d{2}s\\)\\n", "");
     }
 
     /** Empties every database, then runs the case's setup commands in database 0. */

@@ -216,8 +216,9 @@ class CliReplIT {
 
     /** Trailing blanks and the connection id (different per connection) are not part of the comparison. */
     private static String normalize(String screen) {
-        return screen.lines().map(String::stripTrailing).map(l -> l.replaceAll("\"id\" => \\(integer\\) \\d+", "\"id\" => <id>"))
-                .collect(Collectors.joining("\n")).strip();
+        return io.vermilion.it.support.CliOutput.withoutTimings(screen.lines().map(String::stripTrailing)
+                .map(l -> l.replaceAll("\"id\" => \\(integer\\) \\d+", "\"id\" => <id>"))
+                .collect(Collectors.joining("\n"))).strip();
     }
 
     private static String tmux(String... args) throws IOException, InterruptedException {

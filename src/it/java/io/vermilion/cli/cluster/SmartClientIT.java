@@ -169,7 +169,7 @@ class SmartClientIT {
         }
         String screen = capture(name);
         tmux("kill-session", "-t", name);
-        return screen.strip();
+        return io.vermilion.it.support.CliOutput.withoutTimings(screen).strip();
     }
 
     private static void start(String session, List<String> cmd) throws Exception {
