@@ -8,7 +8,7 @@ WORK="$(mktemp -d /tmp/vermilion-bench.XXXXXX)"
 start_servers() {
     [ -f "$ROOT/target/vermilion.jar" ] || (cd "$ROOT" && mvn -q -DskipTests package)
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" \
-        --daemonize no >"$WORK/redis.log" 2>&1 &
+        --daemonize no ${REDIS_ARGS:-} >"$WORK/redis.log" 2>&1 &
     REDIS_PID=$!
     "$ROOT/bin/vermilion-server" --port "$VERM_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" \
         >"$WORK/vermilion.log" 2>&1 &

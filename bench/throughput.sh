@@ -7,7 +7,10 @@
 # target/vermilion.jar, or VERM_JAR_A) beside the first, on port VERM_PORT+1, and each row
 # also shows B/Redis and B/A, measured in the same interleaved rounds:
 #   VERM_JAR_B=/tmp/new.jar bench/throughput.sh 4 200000
-# VERMILION_JAVA_OPTS_B gives B other JVM flags (A uses VERMILION_JAVA_OPTS / the launcher's).
+# VERMILION_JAVA_OPTS_B gives B other JVM flags (A uses VERMILION_JAVA_OPTS / the launcher's),
+# VERM_ARGS_B other server directives, e.g. the I/O threads against the same jar:
+#   VERM_JAR_B=target/vermilion.jar VERM_ARGS_B="--io-threads 2" bench/throughput.sh 4 200000
+# REDIS_ARGS adds directives to redis-server (e.g. "--io-threads 2 --io-threads-do-reads yes").
 # TESTS (default "ping_mbulk set get incr mset") and PIPELINES (default "1 16") narrow the run.
 # The A/B table also gives each server's CPU time per request (user+system of the whole process,
 # from /proc, JIT and GC threads included) and its ratios: on a machine shared with other work
@@ -26,7 +29,7 @@ if [ -n "${VERM_JAR_B:-}" ]; then
     VERM_PORT_B=$((VERM_PORT + 1))
     VERMILION_JAR="$VERM_JAR_B" VERMILION_JAVA_OPTS="${VERMILION_JAVA_OPTS_B:-${VERMILION_JAVA_OPTS:-}}" \
         "$ROOT/bin/vermilion-server" --port "$VERM_PORT_B" --bind 127.0.0.1 --save "" --appendonly no \
-        --dir "$WORK" >"$WORK/vermilion-b.log" 2>&1 &
+        --dir "$WORK" ${VERM_ARGS_B:-} >"$WORK/vermilion-b.log" 2>&1 &
     VERM_PID_B=$!
     for _ in $(seq 1 100); do redis-cli -p "$VERM_PORT_B" ping >/dev/null 2>&1 && break; sleep 0.1; done
     trap 'kill "$VERM_PID_B" 2>/dev/null || true; stop_servers' EXIT
@@ -43,7 +46,7 @@ for p in "${PORTS[@]}"; do
 done
 echo "# machine: $(machine | tr '\n' ';')"
 if [ ${#PORTS[@]} -eq 3 ]; then
-    echo "# A: ${VERMILION_JAR:-target/vermilion.jar}; B: $VERM_JAR_B${VERMILION_JAVA_OPTS_B:+ (JVM: $VERMILION_JAVA_OPTS_B)}"
+    echo "# A: ${VERMILION_JAR:-target/vermilion.jar}; B: $VERM_JAR_B${VERMILION_JAVA_OPTS_B:+ (JVM: $VERMILION_JAVA_OPTS_B)}${VERM_ARGS_B:+ (args: $VERM_ARGS_B)}${REDIS_ARGS:+; redis: $REDIS_ARGS}"
     printf "%-12s %3s %10s %10s %10s %6s %6s %6s %7s %7s %7s %6s %6s %6s\n" test P redis_rps A_rps B_rps A/R B/R B/A \
         r_us A_us B_us eA/R eB/R eB/A
 else

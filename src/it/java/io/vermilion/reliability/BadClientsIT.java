@@ -19,7 +19,8 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -296,10 +297,13 @@ class BadClientsIT {
         throw new AssertionError("no " + field);
     }
 
-    @Test
-    void theNodeSurvivesBadClientsAndTheGoodClientKeepsItsLatency() throws Exception {
+    /** With io-threads 3 the limits are enforced from the I/O threads' side of the hand-over too. */
+    @ParameterizedTest(name = "io-threads {0}")
+    @ValueSource(ints = {1, 3})
+    void theNodeSurvivesBadClientsAndTheGoodClientKeepsItsLatency(int ioThreads) throws Exception {
         try (ServerProcess node = ServerProcess.vermilion("--maxclients", Integer.toString(MAXCLIENTS), "--timeout", "2",
-                "--maxmemory", Long.toString(MAXMEMORY), "--maxmemory-policy", "allkeys-lru")) {
+                "--maxmemory", Long.toString(MAXMEMORY), "--maxmemory-policy", "allkeys-lru",
+                "--io-threads", Integer.toString(ioThreads))) {
             port = node.port();
             Jedis good = new Jedis("127.0.0.1", node.port(), 30_000);
             good.configSet("client-output-buffer-limit", "normal 4mb 1mb 2");

@@ -70,17 +70,8 @@ public final class Db {
     private int lastIdx;
 
     private int find(Dict d, byte[] key) {
-        if (key == lastKey && d == lastDict) {
-            byte[][] ks = d.keys;
-            int i = lastIdx;
-            if (i < ks.length) {
-                byte[] k = ks[i];
-                if (k == key || (k != null && Arrays.equals(k, key))) return i;
-            }
-        }
-        int i = d.find(key);
-        if (i >= 0) remember(d, key, i);
-        return i;
+        int i = findOrHole(d, key);
+        return i >= 0 ? i : -1;
     }
 
     private void remember(Dict d, byte[] key, int i) {
@@ -186,7 +177,7 @@ public final class Db {
         if (keyspace.snapshotting) keyspace.beforeWrite(this, slot, key);
         Dict d = slots[slot];
         if (d == null) slots[slot] = d = new Dict(keyspace.mem);
-        int i = find(d, key);
+        int i = findOrHole(d, key);
         if (i >= 0) {
             if (d.expires != null && isExpired(d.expires[i])) {
                 // An expired key is logically absent: replace it as a new key.
@@ -204,11 +195,26 @@ public final class Db {
             }
             return false;
         }
-        remember(d, key, d.insert(key, val, keyspace.newStamp()));
+        remember(d, key, d.insertAt(-i - 1, key, val, keyspace.newStamp()));
         size++;
         if (watched != null) touched(key);
         keyspace.added(this, key);
         return true;
+    }
+
+    /** As {@link #find}, but a miss tells where the key would go ({@link Dict#findOrHole}). */
+    private int findOrHole(Dict d, byte[] key) {
+        if (key == lastKey && d == lastDict) {
+            byte[][] ks = d.keys;
+            int i = lastIdx;
+            if (i < ks.length) {
+                byte[] k = ks[i];
+                if (k == key || (k != null && Arrays.equals(k, key))) return i;
+            }
+        }
+        int i = d.findOrHole(key);
+        if (i >= 0) remember(d, key, i);
+        return i;
     }
 
     /**

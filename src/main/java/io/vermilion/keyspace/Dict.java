@@ -116,15 +116,35 @@ final class Dict {
 
     /** Index of key, or -1. */
     int find(byte[] key) {
+        int i = findOrHole(key);
+        return i >= 0 ? i : -1;
+    }
+
+    /**
+     * Index of key, or {@code -(h + 1)} where h is the empty slot that ended the probe: where
+     * {@link #insertAt} puts the key if nothing changes the table in between.
+     */
+    int findOrHole(byte[] key) {
         int mask = keys.length - 1;
         int i = hash(key) & mask;
         byte[][] ks = keys;
         while (true) {
             byte[] k = ks[i];
-            if (k == null) return -1;
+            if (k == null) return -(i + 1);
             if (k == key || Arrays.equals(k, key)) return i;
             i = (i + 1) & mask;
         }
+    }
+
+    /**
+     * Inserts a new key at the hole {@link #findOrHole} just gave (no second hash and probe);
+     * through {@link #insert} when the table must grow first. Returns its index.
+     */
+    int insertAt(int hole, byte[] key, Object val, int clock) {
+        if ((size + 1) * 4 > keys.length * 3 || hole < 0 || hole >= keys.length || keys[hole] != null) {
+            return insert(key, val, clock);
+        }
+        return place(hole, key, val, clock);
     }
 
     /** Inserts a new key (caller checked it is absent); returns its index. */
@@ -133,6 +153,10 @@ final class Dict {
         int mask = keys.length - 1;
         int i = hash(key) & mask;
         while (keys[i] != null) i = (i + 1) & mask;
+        return place(i, key, val, clock);
+    }
+
+    private int place(int i, byte[] key, Object val, int clock) {
         keys[i] = key;
         vals[i] = val;
         lru[i] = clock;

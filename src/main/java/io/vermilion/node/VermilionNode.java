@@ -69,7 +69,7 @@ public final class VermilionNode implements AutoCloseable {
         zsetLimits.run();
         config.addListener("zset-max-listpack-entries", v -> zsetLimits.run());
         config.addListener("zset-max-listpack-value", v -> zsetLimits.run());
-        this.net = new NetServer("vermilion-" + config.getInt("port"));
+        this.net = new NetServer("vermilion-" + config.getInt("port"), config.getInt("io-threads"));
         server.loop(net.loop());
         this.tls = new io.vermilion.net.tls.Tls(config, server.log());
         if (server.clusterEnabled()) {

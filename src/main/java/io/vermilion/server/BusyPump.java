@@ -20,6 +20,9 @@ import java.util.List;
  * the script is skipped (Redis protects it the same way). Edge-triggered epoll stays correct: a
  * socket drained here simply reads EAGAIN when the loop gets to it.
  *
+ * <p>With io-threads the sockets belong to the I/O threads, which go on reading and parsing while
+ * the script runs: the pump then only runs the requests they have queued.
+ *
  * <p>Only the epoll transport exposes the socket's descriptor; on NIO the pump does nothing
  * (clients then wait for the script, as they would without a busy threshold).
  */
@@ -33,6 +36,8 @@ public final class BusyPump {
         List<Client> all = new ArrayList<>(server.clients().values());
         for (Client c : all) {
             if (c == running || c.handler == null || c.blocked) continue;
+            // io-threads: the client's own I/O thread keeps reading and parsing; run what it queued.
+            if (c.handler.drainForPump()) continue;
             Channel ch = c.channel;
             if (ch == null || !ch.isActive() || !ch.config().isAutoRead()) continue;
             if (!(ch instanceof io.netty.channel.unix.UnixChannel ec)) continue;

@@ -14,10 +14,14 @@ import io.vermilion.protocol.RequestParser;
  * are complete, runs each through {@link Server#dispatch} and writes all their replies in one
  * buffer, flushed when the read burst ends (so a pipeline of N commands costs one write).
  *
- * <p>This handler runs on the node's command thread (the single event loop that also owns the
- * keyspace), so commands execute in arrival order without locks. The seam for I/O threads is
- * here: parsing could move to other loops and hand {@code byte[][]} requests to the command
- * thread without any command code changing.
+ * <p>With {@code io-threads 1} (the default) this handler runs on the node's command thread (the
+ * single event loop that also owns the keyspace), so commands execute in arrival order without
+ * locks. With {@code io-threads N > 1} the connection belongs to one of N-1 I/O threads: there
+ * the socket is read, requests are parsed into {@code byte[][]} and put in the connection's
+ * inbox, and replies are written; the command thread drains the inbox in order, runs the
+ * commands and encodes the replies (Redis's threaded I/O split). Everything marked "I/O side"
+ * below is touched only by the connection's own loop, everything else only by the command
+ * thread; the inbox and a few counters are the hand-over (see docs/architecture.md "I/O threads").
  *
  * <p>Defences against hostile clients: the parser never allocates by a declared length; the
  * unparsed input of a connection is bounded by client-query-buffer-limit (the connection is
@@ -39,14 +43,53 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private boolean skipThis;
 
+    // io-threads > 1 only. The I/O side parses into the inbox (byte[][] requests, or a
+    // ProtocolError as the last item); the command thread drains it. queued = the inbox's bytes,
+    // counted against client-query-buffer-limit with the unparsed input.
+    private boolean threaded;
+    private java.util.concurrent.ConcurrentLinkedQueue<Object> inbox;
+    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong readBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+    // Parse with the unauthenticated limits (Redis's): while true, the I/O side parses one request
+    // at a time and waits (waitingFor) until the command thread has run it, since an AUTH in the
+    // pipeline changes the limits for what follows.
+    private volatile boolean unauth;
+    private volatile Object waitingFor;     // the unauthenticated request the I/O side waits on
+    private boolean ranAwaited;             // command thread: it has run
+    private volatile boolean ioClosed;
+
+    private record ProtocolError(String message) {}
+
+    /** Requests one drain runs before it lets the other connections' work go first. */
+    private static final int DRAIN_BATCH = 1024;
+    /** Queued bytes above which the I/O side stops reading this connection, and below which it reads again. */
+    private static final long QUEUE_HIGH = 4L << 20, QUEUE_LOW = 1L << 20;
+    private volatile boolean throttled;
+
     ClientHandler(Server server) {
         this.server = server;
         this.parser = new RequestParser(server.protoMaxBulkLen);
+        this.unauth = server.authRequired;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        threaded = ctx.channel().eventLoop() != server.loop();
+        if (!threaded) {
+            activate(ctx);
+            return;
+        }
+        inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        // Before any request of this connection: tasks from this thread run in order.
+        server.loop().execute(() -> activate(ctx));
+    }
+
+    /** Admits the connection (maxclients, protected mode) and creates its client: command thread. */
+    private void activate(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) return;
         int max = server.maxClients;
         if (server.clients().size() >= max) {
             server.stats().rejectedConnections++;
@@ -72,6 +115,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         reply = new Reply(null);
         client = server.newClient(ctx.channel(), reply);
         client.handler = this;
+        unauth = !client.authenticated && server.authRequired;
         ctx.fireChannelActive();
     }
 
@@ -79,10 +123,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
         try {
-            if (client == null) return;
+            if (threaded ? ioClosed : client == null) return;
             int n = buf.readableBytes();
-            server.stats().netInputBytes += n;
-            server.stats().readsProcessed++;
+            if (threaded) {
+                readBytes.addAndGet(n);
+                reads.incrementAndGet();
+            } else {
+                server.stats().netInputBytes += n;
+                server.stats().readsProcessed++;
+            }
             if (!room(n)) {
                 closeOverLimit();
                 return;
@@ -92,7 +141,98 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         } finally {
             buf.release();
         }
+        if (threaded) ioParse();
+        else process();
+    }
+
+    /**
+     * I/O side: parses the complete requests in the input into the inbox (one at a time while
+     * unauthenticated), then checks the query buffer limit over unparsed plus queued bytes.
+     */
+    private void ioParse() {
+        if (ioClosed || in == null) return;
+        parser.setMaxBulkLen(server.protoMaxBulkLen);
+        while (inPos < inLimit && waitingFor == null) {
+            boolean limited = unauth;
+            parser.setUnauthenticated(limited);
+            int before = inPos;
+            byte[][] argv;
+            try {
+                argv = parser.parse(in, inPos, inLimit);
+            } catch (ProtocolException e) {
+                inbox.add(new ProtocolError(e.getMessage()));
+                ioClosed = true;
+                ctx.channel().config().setAutoRead(false);
+                dropInput();
+                return;
+            }
+            inPos = parser.position();
+            if (argv == null) break;
+            if (argv.length == 0) continue;
+            long q = queued.addAndGet(weight(argv));
+            if (limited) waitingFor = argv;
+            inbox.add(argv);
+            if (q > QUEUE_HIGH && !throttled) {
+                // The command thread is behind: stop reading until it has caught up (drain).
+                throttled = true;
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+        if (inPos == inLimit) {
+            inPos = inLimit = 0;
+            if (in.length > KEEP_INPUT) in = null;
+        } else if (inLimit - inPos + queued.get() > server.queryBufferLimit) {
+            closeOverLimit();
+        }
+    }
+
+    /** I/O side, at the end of a read burst: hands the parsed requests to the command thread. */
+    private void scheduleDrain() {
+        if (!inbox.isEmpty() && drainScheduled.compareAndSet(false, true)) server.loop().execute(this::drain);
+    }
+
+    /** Command thread: runs what the I/O side queued, then flushes. */
+    private void drain() {
+        drainScheduled.set(false);
+        ServerStats st = server.stats();
+        st.netInputBytes += readBytes.getAndSet(0);
+        st.readsProcessed += reads.getAndSet(0);
+        if (client == null) return;
         process();
+        server.flushReplies(ctx);
+        if (throttled && queued.get() < QUEUE_LOW && pending == null && !ioClosed && ctx.channel().isActive()) {
+            throttled = false;
+            ctx.channel().config().setAutoRead(true);
+        }
+        // A long pipeline runs DRAIN_BATCH requests at a time, behind the other connections' turns.
+        if (!inbox.isEmpty() && !client.blocked && pending == null && drainScheduled.compareAndSet(false, true)) {
+            server.loop().execute(this::drain);
+        }
+    }
+
+    /**
+     * Command thread, after running requests: an I/O side waiting for an unauthenticated request
+     * to have run goes on parsing, with the limits that now apply.
+     */
+    private void afterOwnerRun() {
+        if (!ranAwaited) return;
+        ranAwaited = false;
+        unauth = !client.authenticated && server.authRequired;
+        ctx.channel().eventLoop().execute(() -> {
+            waitingFor = null;
+            ioParse();
+            scheduleDrain();
+        });
+    }
+
+    /**
+     * Runs what the I/O side has queued for this client now, on the command thread, while a
+     * long script holds it (see {@link BusyPump}). False when the connection is not threaded.
+     */
+    boolean drainForPump() {
+        if (!threaded) return false;
+        drain();
+        return true;
     }
 
     /** Makes room for n more input bytes; false if the buffer cannot hold that many (above 2 GB). */
@@ -120,6 +260,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void closeOverLimit() {
+        if (threaded) {
+            String initial = io.vermilion.server.Repr.quote(initialBytes());
+            ioClosed = true;
+            dropInput();
+            ctx.channel().config().setAutoRead(false);
+            server.loop().execute(() -> {
+                if (client != null) {
+                    server.log().warning("Closing client that reached max query buffer length: " + client.infoLine()
+                            + " (qbuf initial bytes: " + initial + ")");
+                }
+                ctx.close();
+            });
+            return;
+        }
         server.log().warning("Closing client that reached max query buffer length: " + client.infoLine()
                 + " (qbuf initial bytes: " + io.vermilion.server.Repr.quote(initialBytes()) + ")");
         dropInput();
@@ -140,14 +294,28 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         reply.buffer(out);
         client.out = out;
         boolean close = false;
-        parser.setMaxBulkLen(server.protoMaxBulkLen);
+        if (!threaded) parser.setMaxBulkLen(server.protoMaxBulkLen);
+        int ran = 0;
         try {
             // A blocked client's further requests wait (they stay in the buffer) until it is served.
-            while (!client.blocked && (inPos < inLimit || pending != null)) {
+            while (!client.blocked && (pending != null || (threaded ? !inbox.isEmpty() : inPos < inLimit))) {
                 byte[][] argv;
                 if (pending != null) {
                     argv = pending;
                     pending = null;
+                } else if (threaded) {
+                    if (++ran > DRAIN_BATCH) break; // the rest in the next drain (see drain)
+                    Object item = inbox.poll();
+                    if (item instanceof ProtocolError pe) {
+                        reply.buffer(out);
+                        server.error(client, "ERR " + pe.message());
+                        close = true;
+                        break;
+                    }
+                    argv = (byte[][]) item;
+                    long left = queued.addAndGet(-weight(argv));
+                    client.queryBufferBytes = (int) Math.max(0, Math.min(Integer.MAX_VALUE, left));
+                    client.queryBufferFree = 0;
                 } else {
                     int before = inPos;
                     parser.setUnauthenticated(!client.authenticated && server.authRequired);
@@ -183,6 +351,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     server.whenUnpaused(this::resume);
                     break;
                 }
+                if (threaded && argv == waitingFor) ranAwaited = true;
                 reply.buffer(out);
                 // client-output-buffer-limit: replies of this burst plus what the socket has not taken.
                 if (server.clientLimits().enforce(client, out.readableBytes())) {
@@ -203,7 +372,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             server.error(client, "ERR internal error: " + e);
             e.printStackTrace();
         }
-        if (in != null) {
+        if (threaded) {
+            client.queryBufferBytes = (int) Math.max(0, Math.min(Integer.MAX_VALUE, queued.get()));
+        } else if (in != null) {
             if (inPos == inLimit) {
                 inPos = inLimit = 0;
                 if (in.length > KEEP_INPUT) in = null;
@@ -213,8 +384,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                         + " (qbuf initial bytes: " + io.vermilion.server.Repr.quote(initialBytes()) + ")");
             }
         }
-        client.queryBufferBytes = inLimit - inPos;
-        client.queryBufferFree = in == null ? 0 : in.length - inLimit;
+        if (!threaded) {
+            client.queryBufferBytes = inLimit - inPos;
+            client.queryBufferFree = in == null ? 0 : in.length - inLimit;
+        }
         client.argvMem = 0;
         if (out.isReadable()) {
             server.stats().netOutputBytes += out.readableBytes();
@@ -234,7 +407,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (close) {
             // Stop reading from a client we are closing.
             ctx.channel().config().setAutoRead(false);
+            if (threaded) {
+                ioClosed = true;
+                inbox.clear();
+            }
+        } else {
+            afterOwnerRun();
         }
+    }
+
+    /** The bytes a parsed request stood for in the input (its RESP encoding's size, near enough). */
+    private static long weight(byte[][] argv) {
+        long n = 16;
+        for (byte[] a : argv) n += a.length + 16;
+        return n;
     }
 
     /**
@@ -282,33 +468,53 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Runs the requests that waited behind a blocked command, once it is served. */
     void resumeAfterBlock() {
         if (client == null || client.blocked || !ctx.channel().isActive()) return;
+        if (threaded) {
+            drain();
+            return;
+        }
         process();
         server.flushReplies(ctx);
     }
 
     private void resume() {
         if (!ctx.channel().isActive()) return;
-        ctx.channel().config().setAutoRead(true);
+        if (!throttled) ctx.channel().config().setAutoRead(true);
+        if (threaded) {
+            drain();
+            return;
+        }
         process();
         server.flushReplies(ctx);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        server.flushReplies(ctx);
+        if (threaded) scheduleDrain();
+        else server.flushReplies(ctx);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (client != null) server.removeClient(client);
         dropInput();
+        if (threaded) {
+            ioClosed = true;
+            server.loop().execute(this::closed);
+        } else {
+            closed();
+        }
+    }
+
+    private void closed() {
+        if (client != null) server.removeClient(client);
         pending = null;
+        if (inbox != null) inbox.clear();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Connection errors (reset by peer...) are normal; they show with loglevel verbose.
-        server.log().verbose("Client connection error: " + cause);
+        if (threaded) server.loop().execute(() -> server.log().verbose("Client connection error: " + cause));
+        else server.log().verbose("Client connection error: " + cause);
         ctx.close();
     }
 }

@@ -22,7 +22,9 @@ import java.util.concurrent.ThreadFactory;
 /**
  * The node's event loop and its listening sockets. One event loop thread does everything for the
  * clients: reads, runs commands, writes, and runs timers (server cron, cluster cron) — Redis's
- * model, so the keyspace needs no locks. Native epoll on Linux, NIO elsewhere.
+ * model, so the keyspace needs no locks. With io-threads N > 1 client connections are served by
+ * N-1 more loops that read, parse and write while commands still run on the one thread. Native
+ * epoll on Linux, NIO elsewhere.
  *
  * <p>CONFIG SET port/bind rebinds from the command thread itself, which cannot wait for its own
  * loop: the new listening sockets are bound synchronously with plain socket calls (so a failure is
@@ -37,18 +39,45 @@ public final class NetServer {
     private int boundPort;
 
     public NetServer(String threadName) {
+        this(threadName, 1);
+    }
+
+    /**
+     * {@code ioThreads} is the io-threads directive: 1 runs everything on the one event loop;
+     * N > 1 adds N-1 I/O threads (the command thread counts as one, as in Redis) that own the
+     * client connections: they read, parse and write, the command thread runs the commands
+     * (see ClientHandler). Listeners, timers, the cluster bus and replication links stay on the
+     * command thread's loop.
+     */
+    public NetServer(String threadName, int ioThreads) {
         ThreadFactory tf = r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(false);
             return t;
         };
+        java.util.concurrent.atomic.AtomicInteger ioIndex = new java.util.concurrent.atomic.AtomicInteger(1);
+        ThreadFactory ioTf = r -> {
+            Thread t = new Thread(r, threadName + "-io-" + ioIndex.getAndIncrement());
+            t.setDaemon(false);
+            return t;
+        };
+        int extra = Math.max(0, ioThreads - 1);
         if (Epoll.isAvailable()) {
             group = new EpollEventLoopGroup(1, tf);
+            ioGroup = extra == 0 ? group : new EpollEventLoopGroup(extra, ioTf);
             channelClass = EpollServerSocketChannel.class;
         } else {
             group = new NioEventLoopGroup(1, tf);
+            ioGroup = extra == 0 ? group : new NioEventLoopGroup(extra, ioTf);
             channelClass = NioServerSocketChannel.class;
         }
+    }
+
+    private final EventLoopGroup ioGroup;
+
+    /** The I/O threads besides the command thread (0 with io-threads 1). */
+    public int ioThreads() {
+        return ioGroup == group ? 0 : (int) java.util.stream.StreamSupport.stream(ioGroup.spliterator(), false).count();
     }
 
     public EventLoopGroup group() { return group; }
@@ -87,7 +116,7 @@ public final class NetServer {
     private ServerBootstrap base(java.util.function.Consumer<SocketChannel> first) {
         Server srv = server;
         return new ServerBootstrap()
-                .group(group, group)
+                .group(group, ioGroup)
                 .option(ChannelOption.SO_BACKLOG, backlog)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -218,6 +247,7 @@ public final class NetServer {
 
     public void close() {
         for (Channel c : listeners) c.close().syncUninterruptibly();
+        if (ioGroup != group) ioGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class DifferentialIT {
     /** Both servers get the same directives so configuration-dependent replies agree. */
-    private static final String[] SERVER_ARGS = {"--enable-debug-command", "yes"};
+    static final String[] SERVER_ARGS = {"--enable-debug-command", "yes"};
     private static final byte[] FLUSHALL = "*1\r\n$8\r\nFLUSHALL\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -53,12 +53,17 @@ class DifferentialIT {
     private static ServerProcess oracleProcess;
     private static ServerProcess targetProcess;
     private static int oraclePort;
-    private static int targetPort;
+    static int targetPort;
     private static String targetName;
     private static final List<Session> SESSIONS = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startServers() throws IOException {
+        startServers(SERVER_ARGS);
+    }
+
+    /** Starts the oracle with {@link #SERVER_ARGS} and the target with {@code targetArgs}. */
+    static void startServers(String[] targetArgs) throws IOException {
         int timeout = timeoutMs();
         String target = System.getProperty("diff.target", "vermilion").trim();
         oracleProcess = ServerProcess.redis(SERVER_ARGS);
@@ -73,7 +78,7 @@ class DifferentialIT {
                 throw new IllegalStateException(jar + " does not exist: build it first (mvn package), or run with"
                         + " -Ddiff.target=redis to check the scripts against a second redis-server");
             }
-            targetProcess = ServerProcess.vermilion(SERVER_ARGS);
+            targetProcess = ServerProcess.vermilion(targetArgs);
             targetPort = targetProcess.port();
             targetName = "vermilion";
         } else if (target.startsWith("port:")) {
