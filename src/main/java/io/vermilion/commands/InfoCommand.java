@@ -145,7 +145,9 @@ public final class InfoCommand {
         f.put("lru_clock", Long.toString((nowMs / 1000) & ((1 << 24) - 1)));
         f.put("executable", ProcessHandle.current().info().command().orElse(""));
         f.put("config_file", cfg.configFile() == null ? "" : cfg.configFile().toString());
-        f.put("io_threads_active", "0");
+        // Redis turns its I/O threads on and off with the load; ours serve their connections
+        // whenever io-threads is above 1 (docs/architecture.md "I/O threads").
+        f.put("io_threads_active", cfg.getInt("io-threads") > 1 ? "1" : "0");
     }
 
     private static void clients(Server srv, Map<String, String> f) {

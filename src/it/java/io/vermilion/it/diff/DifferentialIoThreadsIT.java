@@ -32,6 +32,7 @@ class DifferentialIoThreadsIT extends DifferentialIT {
     void theTargetRunsWithIoThreads() {
         try (Jedis j = new Jedis("127.0.0.1", targetPort)) {
             assertThat(j.configGet("io-threads")).containsEntry("io-threads", "3");
+            assertThat(j.info("server")).contains("io_threads_active:1");
             // The command thread plus two I/O threads serve clients: a client's commands still
             // run one after the other on one thread, in order.
             assertThat(j.incr("io-threads:counter")).isEqualTo(1);
