@@ -90,6 +90,21 @@ public final class LocalCluster implements Callable<Integer> {
         }
     }
 
+    /**
+     * True once a replica has finished its first sync: its master link is up and it no longer
+     * answers -LOADING (until then redis-cli --cluster check cannot read it).
+     */
+    static boolean replicaSynced(int port) {
+        try (RespConnection c = RespConnection.connect("127.0.0.1", port, 500, 2000)) {
+            Reply r = c.call("INFO", "replication");
+            if (r.isError()) return false;
+            String info = r.asString();
+            return !info.contains("role:slave") || info.contains("master_link_status:up");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The seed's config, plus what a local cluster needs (own dir, log, daemonize). */
     static String config(int port, Path nodeDir) {
         return String.join("\n",
@@ -160,6 +175,19 @@ public final class LocalCluster implements Callable<Integer> {
                 if (all.size() > masters.size()) {
                     addReplicas(masters, all.subList(masters.size(), all.size()), out, timeoutMs);
                     ClusterCreate.waitForCluster(all, out, timeoutMs);
+                    // "Cluster ready" only once every replica has its data: a replica still in its
+                    // first sync answers -LOADING, and a check run at once could not read it.
+                    long deadline = System.currentTimeMillis() + Math.max(60_000, timeoutMs);
+                    for (HostPort r : all.subList(masters.size(), all.size())) {
+                        while (!replicaSynced(r.port())) {
+                            if (System.currentTimeMillis() > deadline) {
+                                System.err.println("Replica " + r + " has not finished its first sync; see "
+                                        + parent.nodeDir(r.port()).resolve("node.log"));
+                                return 1;
+                            }
+                            Thread.sleep(100);
+                        }
+                    }
                 }
             } else {
                 ClusterCreate.waitForCluster(all, out, timeoutMs);
