@@ -75,11 +75,6 @@ public final class NetServer {
 
     private final EventLoopGroup ioGroup;
 
-    /** The I/O threads besides the command thread (0 with io-threads 1). */
-    public int ioThreads() {
-        return ioGroup == group ? 0 : (int) java.util.stream.StreamSupport.stream(ioGroup.spliterator(), false).count();
-    }
-
     public EventLoopGroup group() { return group; }
 
     public io.netty.channel.EventLoop loop() { return group.next(); }
