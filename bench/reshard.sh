@@ -11,7 +11,7 @@
 #
 # Needs redis-server, redis-cli and python3 (to write the keys quickly); builds target/vermilion.jar
 # if missing. Ports: BENCH_PORT (default 21300) and the next 33; bus ports are +10000 (kept below
-# 32768, the start of the ephemeral range). Vermilion nodes run with BENCH_VERMILION_HEAP (default 4g).
+# 32768, the start of the ephemeral range). Vermilion nodes run through bin/vermilion-server (its JVM flags; VERMILION_JAVA_OPTS overrides).
 # BENCH_KEEP=1 keeps the work directory (tool outputs) for inspection; BENCH_VCLI_ARGS adds
 # options to our reshard (e.g. "--cluster-parallel 1").
 set -euo pipefail
@@ -36,7 +36,8 @@ start_node() { # kind port
     local kind=$1; shift
     mkdir -p "$WORK/$1"
     local server=(redis-server)
-    [ "$kind" = redis ] || server=(java -Xmx"${BENCH_VERMILION_HEAP:-4g}" -Xss8m -XX:+UseSerialGC -jar "$ROOT/target/vermilion.jar")
+    # Vermilion nodes run with the launcher's JVM flags, as an operator runs them.
+    [ "$kind" = redis ] || server=(env VERMILION_JAR="$ROOT/target/vermilion.jar" "$ROOT/bin/vermilion-server")
     "${server[@]}" --port "$1" --bind 127.0.0.1 --cluster-enabled yes --cluster-node-timeout 5000 \
         --cluster-config-file "$WORK/$1/nodes.conf" --dir "$WORK/$1" --save "" --appendonly no \
         --daemonize no >"$WORK/$1/log" 2>&1 &

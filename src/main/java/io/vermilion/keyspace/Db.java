@@ -202,6 +202,36 @@ public final class Db {
         return true;
     }
 
+    /**
+     * Loading (an RDB file or stream, on the command thread): adds key with its TTL and access
+     * information, its slot, table hash and entry size computed beforehand off this thread
+     * ({@link LoadBatch}). Returns false if the key is already there (a duplicate in the data).
+     */
+    boolean load(int slot, int hash, int entryBytes, byte[] key, Object val, long expireAtMs,
+            long idleSec, int freq, int stamp) {
+        if (keyspace.snapshotting) keyspace.beforeWrite(this, slot, key);
+        Dict d = slots[slot];
+        if (d == null) slots[slot] = d = new Dict(keyspace.mem);
+        int i = d.findOrHole(key, hash);
+        if (i >= 0) {
+            if (d.expires == null || !isExpired(d.expires[i])) return false;
+            // An expired key is logically absent: replace it as a new key (as put does).
+            expireAt(d, i);
+            return load(slot, hash, entryBytes, key, val, expireAtMs, idleSec, freq, stamp);
+        }
+        int idx = d.insertAt(-i - 1, key, hash, val, stamp, entryBytes);
+        size++;
+        if (watched != null) touched(key);
+        keyspace.added(this, key);
+        if (expireAtMs != NO_EXPIRE) {
+            d.setExpire(idx, expireAtMs);
+            expiring++;
+        }
+        if (idleSec >= 0 && !keyspace.lfu()) d.lru[idx] = (int) Math.max(0, keyspace.lruClock() - idleSec);
+        if (freq >= 0 && keyspace.lfu()) d.lru[idx] = keyspace.lfuStamp(Math.max(0, Math.min(255, freq)));
+        return true;
+    }
+
     /** As {@link #find}, but a miss tells where the key would go ({@link Dict#findOrHole}). */
     private int findOrHole(Dict d, byte[] key) {
         if (key == lastKey && d == lastDict) {

@@ -125,8 +125,13 @@ final class Dict {
      * {@link #insertAt} puts the key if nothing changes the table in between.
      */
     int findOrHole(byte[] key) {
+        return findOrHole(key, hash(key));
+    }
+
+    /** As {@link #findOrHole(byte[])} with the key's {@link #hash} already computed. */
+    int findOrHole(byte[] key, int hash) {
         int mask = keys.length - 1;
-        int i = hash(key) & mask;
+        int i = hash & mask;
         byte[][] ks = keys;
         while (true) {
             byte[] k = ks[i];
@@ -144,7 +149,22 @@ final class Dict {
         if ((size + 1) * 4 > keys.length * 3 || hole < 0 || hole >= keys.length || keys[hole] != null) {
             return insert(key, val, clock);
         }
-        return place(hole, key, val, clock);
+        return place(hole, key, val, clock, entryBytes(key, val));
+    }
+
+    /**
+     * As {@link #insertAt(int, byte[], Object, int)} with the key's {@link #hash} and
+     * {@link #entryBytes} already computed (by a loader, off the command thread).
+     */
+    int insertAt(int hole, byte[] key, int hash, Object val, int clock, int entryBytes) {
+        if ((size + 1) * 4 > keys.length * 3 || hole < 0 || hole >= keys.length || keys[hole] != null) {
+            if ((size + 1) * 4 > keys.length * 3) resize(keys.length * 2);
+            int mask = keys.length - 1;
+            int i = hash & mask;
+            while (keys[i] != null) i = (i + 1) & mask;
+            hole = i;
+        }
+        return place(hole, key, val, clock, entryBytes);
     }
 
     /** Inserts a new key (caller checked it is absent); returns its index. */
@@ -153,14 +173,14 @@ final class Dict {
         int mask = keys.length - 1;
         int i = hash(key) & mask;
         while (keys[i] != null) i = (i + 1) & mask;
-        return place(i, key, val, clock);
+        return place(i, key, val, clock, entryBytes(key, val));
     }
 
-    private int place(int i, byte[] key, Object val, int clock) {
+    private int place(int i, byte[] key, Object val, int clock, int entryBytes) {
         keys[i] = key;
         vals[i] = val;
         lru[i] = clock;
-        mem[i] = entryBytes(key, val);
+        mem[i] = entryBytes;
         add(mem[i]);
         if (expires != null) expires[i] = NO_EXPIRE;
         size++;

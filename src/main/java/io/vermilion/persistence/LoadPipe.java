@@ -42,10 +42,22 @@ public final class LoadPipe {
         if (loop.inEventLoop()) throw new IllegalStateException("a load must be read off the event loop");
     }
 
+    /**
+     * An operation worth several plain ones (a batch of keys): it counts that many toward a
+     * hand-over and toward the loop's check of its time slice.
+     */
+    public interface Weighted extends Runnable {
+        int weight();
+    }
+
+    /** Weight of the operations queued but not yet handed over. */
+    private int pending;
+
     /** Queues an operation for the loop (reader thread). */
     public void apply(Runnable op) throws IOException {
         batch[count++] = op;
-        if (count == BATCH) flush();
+        pending += op instanceof Weighted w ? w.weight() : 1;
+        if (count == BATCH || pending >= BATCH) flush();
     }
 
     /** Hands the queued operations over now (reader thread). */
@@ -55,6 +67,7 @@ public final class LoadPipe {
         Runnable[] b = count == BATCH ? batch : java.util.Arrays.copyOf(batch, count);
         batch = new Runnable[BATCH];
         count = 0;
+        pending = 0;
         try {
             while (!queue.offer(b, 50, TimeUnit.MILLISECONDS)) check();
         } catch (InterruptedException e) {
@@ -138,7 +151,8 @@ public final class LoadPipe {
                         failure.compareAndSet(null, t);
                     }
                 }
-                if (++sinceClock == 64) {
+                sinceClock += op instanceof Weighted w ? w.weight() : 1;
+                if (sinceClock >= 64) {
                     sinceClock = 0;
                     if (System.nanoTime() >= deadline) {
                         scheduleDrain();

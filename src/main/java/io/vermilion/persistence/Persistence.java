@@ -200,7 +200,32 @@ public final class Persistence implements PersistenceInfo {
                         // not a number: no estimate
                     }
                 }
+                flushKeys();
                 pipe.apply(() -> loader.aux(key, value));
+            }
+
+            // Keys go over in batches, with their slot, hash and size computed here (LoadBatch).
+            private io.vermilion.keyspace.LoadBatch keys = new io.vermilion.keyspace.LoadBatch();
+
+            private void flushKeys() throws IOException {
+                if (keys.isEmpty()) return;
+                io.vermilion.keyspace.LoadBatch b = keys;
+                keys = new io.vermilion.keyspace.LoadBatch();
+                pipe.apply(new LoadPipe.Weighted() {
+                    @Override public int weight() { return b.size(); }
+
+                    @Override public void run() {
+                        try {
+                            loader.entries(b);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                });
+            }
+
+            @Override public void end() throws IOException {
+                flushKeys();
             }
 
             private int currentDb;
@@ -215,23 +240,21 @@ public final class Persistence implements PersistenceInfo {
                 // file can hold (a key takes well over 8 bytes), so a bogus hint costs little.
                 long n = Math.min(Math.max(0, dbSize), loadingTotalBytes / 8);
                 int db = currentDb;
-                if (n > 0) pipe.apply(() -> loader.presize(db, n));
+                if (n > 0) {
+                    flushKeys();
+                    pipe.apply(() -> loader.presize(db, n));
+                }
             }
 
             @Override public void entry(int db, byte[] key, Object value, long expireAtMs, long idleSec, int freq)
                     throws IOException {
-                pipe.apply(() -> {
-                    try {
-                        loader.entry(db, key, value, expireAtMs, idleSec, freq);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
+                if (!loader.dropsExpired(expireAtMs) && keys.add(db, key, value, expireAtMs, idleSec, freq)) flushKeys();
                 loadingLoadedBytes = baseOffset + reader.position();
                 keyLoadDelay();
             }
 
             @Override public void function(byte[] code) throws IOException {
+                flushKeys();
                 pipe.apply(() -> {
                     try {
                         loader.function(code);

@@ -25,7 +25,8 @@ public final class RdbLoader implements RdbHandler {
     private final boolean aofBase;
     private final long now = System.currentTimeMillis();
     long loaded;
-    long expired;
+    // Counted on the reading thread when entries come through a LoadBatch, on the loop otherwise.
+    volatile long expired;
 
     public RdbLoader(Keyspace ks, Log log, boolean aofBase) {
         this.ks = ks;
@@ -115,17 +116,33 @@ public final class RdbLoader implements RdbHandler {
         if (dbIndex >= 0 && dbIndex < ks.databases()) ks.db(dbIndex).presize(keys);
     }
 
+    /**
+     * Whether an entry with this expiry is dropped rather than loaded (counting it as expired):
+     * its time has passed and this is not an AOF base.
+     */
+    public boolean dropsExpired(long expireAtMs) {
+        if (aofBase || expireAtMs == -1 || expireAtMs >= now) return false;
+        expired++;
+        return true;
+    }
+
+    /** Stores a batch of entries prepared by the reading thread (on the loop). */
+    public void entries(io.vermilion.keyspace.LoadBatch batch) throws IOException {
+        int dup = batch.applyTo(ks);
+        loaded += dup < 0 ? batch.size() : dup;
+        if (dup >= 0) throw duplicate(batch.key(dup), batch.db(dup));
+    }
+
+    private static RdbException duplicate(byte[] key, int dbIndex) {
+        return new RdbException("RDB has duplicated key '" + new String(key, StandardCharsets.ISO_8859_1)
+                + "' in DB " + dbIndex, -1);
+    }
+
     @Override
     public void entry(int dbIndex, byte[] key, Object value, long expireAtMs, long idleSec, int freq) throws IOException {
-        if (!aofBase && expireAtMs != -1 && expireAtMs < now) {
-            expired++;
-            return;
-        }
+        if (dropsExpired(expireAtMs)) return;
         Db db = ks.db(dbIndex);
-        if (!db.put(key, value, false)) {
-            throw new RdbException("RDB has duplicated key '" + new String(key, StandardCharsets.ISO_8859_1)
-                    + "' in DB " + dbIndex, -1);
-        }
+        if (!db.put(key, value, false)) throw duplicate(key, dbIndex);
         if (expireAtMs != -1) db.setExpire(key, expireAtMs);
         if (idleSec >= 0) db.setIdle(key, idleSec);
         if (freq >= 0) db.setFrequency(key, freq);

@@ -29,4 +29,7 @@ public interface RdbHandler {
      * @param freq       recorded LFU counter, or -1
      */
     void entry(int db, byte[] key, Object value, long expireAtMs, long idleSec, int freq) throws IOException;
+
+    /** The EOF opcode was reached: no more elements follow (the checksum is checked after). */
+    default void end() throws IOException {}
 }

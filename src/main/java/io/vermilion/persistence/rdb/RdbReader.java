@@ -131,6 +131,7 @@ public final class RdbReader {
                     h.function(readString());
                     continue;
                 case Rdb.OPCODE_EOF:
+                    h.end();
                     break;
                 default: {
                     if (!Rdb.isObjectType(type)) throw new RdbException("unknown type " + type, at);
