@@ -1297,10 +1297,15 @@ public final class ClusterState {
                         newMaster = sender;
                         migratedOurSlots++;
                     }
+                    // Saved, not fsynced (Redis fsyncs here): the claim is the sender's to keep,
+                    // and should our save be lost with the machine (a killed process loses
+                    // nothing), the sender's next ping with its higher epoch hands the slot over
+                    // again. During a reshard every node would otherwise flush the disk once per
+                    // slot moved, on the tool's critical path. Role changes below still fsync.
                     delSlot(j);
                     addSlot(sender, j);
                     ownerNotClaiming.clear(j);
-                    todo(TODO_SAVE_CONFIG | TODO_UPDATE_STATE | TODO_FSYNC_CONFIG);
+                    todo(TODO_SAVE_CONFIG | TODO_UPDATE_STATE);
                 }
             } else if (slots[j] == sender) {
                 // Keep it bound (no errors for clients) but stop vouching for it.
