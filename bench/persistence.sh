@@ -2,12 +2,13 @@
 # Persistence benchmarks: real redis-server 7.0 and Vermilion side by side, in one run, on the same
 # files. Ratios are Vermilion / Redis (for times: below 1 means Vermilion is faster; for
 # throughput: above 1 means Vermilion is faster).
-#   bench/persistence.sh [keys]            (default 1000000)
+#   bench/persistence.sh [keys]            (default 1000000; ROUNDS=3 rounds of steps 1 and 2)
 # 1. load time of an RDB file and of a RESP AOF (manifest + base of SET commands) with N keys,
 #    both written by redis-server: the "DB loaded ..." seconds each server logs, and the time from
-#    process start to the first PONG;
+#    process start to the first PONG (median of ROUNDS loads, the two servers alternating);
 # 2. write throughput (redis-benchmark SET, 50 clients, 16-byte values) with appendonly yes and
-#    appendfsync everysec, then always;
+#    appendfsync everysec, then always (both servers up at once, warmed up, then ROUNDS runs
+#    alternating between them; the median);
 # 3. BGSAVE of the N keys while redis-benchmark overwrites them (4 clients): the time until
 #    rdb_bgsave_in_progress is 0 again, and the extra memory it takes, as the peak of the summed
 #    PSS (/proc/<pid>/smaps_rollup) of the server and its children (Redis forks; PSS counts the
@@ -15,6 +16,7 @@
 #    (PSS of the loaded server minus PSS of an empty one).
 set -euo pipefail
 N=${1:-1000000}
+ROUNDS=${ROUNDS:-3}
 REDIS_PORT=${REDIS_PORT:-16379}
 VERM_PORT=${VERM_PORT:-16380}
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -92,41 +94,65 @@ wait "$GPID" 2>/dev/null || true
 echo "# RDB file: $(stat -c %s "$GEN/dump.rdb") bytes; AOF: $(du -sb "$GEN/appendonlydir" | cut -f1) bytes"
 
 # ---------------------------------------------------------------- 1. load times
+# ROUNDS loads of each file by each server, alternating (Redis first in odd rounds, Vermilion
+# first in even ones); the median of each column is printed.
 echo
 printf "%-22s %14s %14s %8s\n" "load" "redis" "vermilion" "ratio"
 declare -A logged wall rps bgms dataset extra perc
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+order() { if (( $1 % 2 )); then echo redis vermilion; else echo vermilion redis; fi; }
 for what in rdb aof; do
+    logged=([redis]="" [vermilion]=""); wall=([redis]="" [vermilion]="")
+    for round in $(seq 1 "$ROUNDS"); do
+        for kind in $(order "$round"); do
+            d="$WORK/load-$what-$kind-$round"; mkdir -p "$d"
+            if [ $what = rdb ]; then cp "$GEN/dump.rdb" "$d/"; args=(--appendonly no); pattern='DB loaded from disk: '
+            else cp -r "$GEN/appendonlydir" "$d/"; args=(--appendonly yes); pattern='DB loaded from append only file: '; fi
+            port=$REDIS_PORT; [ $kind = vermilion ] && port=$VERM_PORT
+            start $kind $port "$d" "${args[@]}"; pid=$PID; ms=$MS
+            keys=$(redis-cli -p $port dbsize)
+            [ "$keys" = "$N" ] || { echo "$kind loaded $keys keys from the $what, expected $N" >&2; exit 1; }
+            logged[$kind]+=" $(grep -o "$pattern[0-9.]*" "$d/server.log" | awk '{print $NF}')"
+            wall[$kind]+=" $(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
+            stop "$pid"
+            rm -rf "$d"
+        done
+    done
     for kind in redis vermilion; do
-        d="$WORK/load-$what-$kind"; mkdir -p "$d"
-        if [ $what = rdb ]; then cp "$GEN/dump.rdb" "$d/"; args=(--appendonly no); pattern='DB loaded from disk: '
-        else cp -r "$GEN/appendonlydir" "$d/"; args=(--appendonly yes); pattern='DB loaded from append only file: '; fi
-        port=$REDIS_PORT; [ $kind = vermilion ] && port=$VERM_PORT
-        start $kind $port "$d" "${args[@]}"; pid=$PID; ms=$MS
-        keys=$(redis-cli -p $port dbsize)
-        [ "$keys" = "$N" ] || { echo "$kind loaded $keys keys from the $what, expected $N" >&2; exit 1; }
-        logged[$kind]=$(grep -o "$pattern[0-9.]*" "$d/server.log" | awk '{print $NF}')
-        wall[$kind]=$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')
-        stop "$pid"
+        echo "# $what $kind: logged${logged[$kind]}; start to PONG${wall[$kind]}"
+        logged[$kind]=$(echo "${logged[$kind]}" | median); wall[$kind]=$(echo "${wall[$kind]}" | median)
     done
     printf "%-22s %12ss %12ss %8s\n" "$what: logged load" "${logged[redis]}" "${logged[vermilion]}" "$(ratio "${logged[vermilion]}" "${logged[redis]}")"
     printf "%-22s %12ss %12ss %8s\n" "$what: start to PONG" "${wall[redis]}" "${wall[vermilion]}" "$(ratio "${wall[vermilion]}" "${wall[redis]}")"
 done
 
 # ---------------------------------------------------------------- 2. write throughput with AOF
+# Both servers run at once (each on its own AOF); after a warm-up (300,000 SETs: the JIT must be
+# done before the measured runs), ROUNDS measured runs alternate between them as above, and the
+# median is printed.
 echo
 printf "%-22s %14s %14s %8s\n" "SET throughput (rps)" "redis" "vermilion" "ratio"
 for fsync in everysec always; do
+    declare -A tpid=()
     for kind in redis vermilion; do
         d="$WORK/tput-$fsync-$kind"; mkdir -p "$d"
         port=$REDIS_PORT; [ $kind = vermilion ] && port=$VERM_PORT
-        start $kind $port "$d" --appendonly yes --appendfsync $fsync; pid=$PID
-        n=200000; [ $fsync = always ] && n=100000
-        # warm-up (the JIT: 20,000 requests left C2 compiling during the measured run), then the
-        # measured run
-        redis-benchmark -p $port -t set -n 100000 -c 50 -d 16 -r 100000 -q >/dev/null 2>&1
-        rps[$kind]=$(redis-benchmark -p $port -t set -n $n -c 50 -d 16 -r 100000 --csv 2>/dev/null \
-            | awk -F'","' '/"SET"/ {print $2}' | tr -d '"')
-        stop "$pid"
+        start $kind $port "$d" --appendonly yes --appendfsync $fsync; tpid[$kind]=$PID
+        redis-benchmark -p $port -t set -n 300000 -c 50 -d 16 -r 100000 -q >/dev/null 2>&1
+    done
+    n=200000; [ $fsync = always ] && n=100000
+    rps=([redis]="" [vermilion]="")
+    for round in $(seq 1 "$ROUNDS"); do
+        for kind in $(order "$round"); do
+            port=$REDIS_PORT; [ $kind = vermilion ] && port=$VERM_PORT
+            rps[$kind]+=" $(redis-benchmark -p $port -t set -n $n -c 50 -d 16 -r 100000 --csv 2>/dev/null \
+                | awk -F'","' '/"SET"/ {print $2}' | tr -d '"')"
+        done
+    done
+    for kind in redis vermilion; do
+        echo "# $fsync $kind:${rps[$kind]}"
+        rps[$kind]=$(echo "${rps[$kind]}" | median)
+        stop "${tpid[$kind]}"
     done
     printf "%-22s %14s %14s %8s\n" "appendfsync $fsync" "${rps[redis]}" "${rps[vermilion]}" "$(ratio "${rps[vermilion]}" "${rps[redis]}")"
 done

@@ -63,7 +63,8 @@ public final class NetServer {
         };
         int extra = Math.max(0, ioThreads - 1);
         if (Epoll.isAvailable()) {
-            group = new EpollEventLoopGroup(1, tf);
+            long spin = Long.getLong("vermilion.busyPollMicros", 0);
+            group = spin > 0 ? new EpollEventLoopGroup(1, tf, SpinSelectStrategy.factory(spin)) : new EpollEventLoopGroup(1, tf);
             ioGroup = extra == 0 ? group : new EpollEventLoopGroup(extra, ioTf);
             channelClass = EpollServerSocketChannel.class;
         } else {
