@@ -11,9 +11,10 @@ import io.netty.util.IntSupplier;
  * blocks after the window, so an idle node uses no CPU. Each poll yields the core, so on a
  * machine with more runnable threads than cores the spinning costs the others little.
  *
- * <p>Enabled by the system property {@code vermilion.busyPollMicros} (the window; 0, the default
- * of the class, blocks at once as Netty does); bin/vermilion-server sets 50. Measured in
- * bench/RESULTS.md ("Busy polling").
+ * <p>Enabled by the system property {@code vermilion.busyPollMicros} (the window; 0, the default,
+ * blocks at once as Netty does, and is what bin/vermilion-server runs). It pays off where the
+ * node has a core of its own, and costs where several nodes share the cores: bench/RESULTS.md
+ * ("Busy polling").
  */
 final class SpinSelectStrategy implements SelectStrategy {
     private final long windowNanos;
