@@ -2,6 +2,9 @@ package io.vermilion.cluster;
 
 import io.vermilion.util.HashSlot;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +19,7 @@ import java.util.List;
 public final class SlotBitmap {
     /** 16384 bits. */
     public static final int BYTES = HashSlot.SLOTS / 8;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final byte[] bits;
 
@@ -76,22 +80,28 @@ public final class SlotBitmap {
 
     /** Maximal runs of consecutive set slots, ascending: the form CLUSTER NODES prints. */
     public List<SlotRange> ranges() {
+        // 64 slots at a time: slot s is bit (s & 7) of byte s >> 3, so a little-endian long read
+        // at byte 8k holds slots 64k..64k+63 as bits 0..63; runs are found with trailing-zero
+        // counts instead of a test per slot (this runs for every node on each nodes.conf save).
         List<SlotRange> out = new ArrayList<>();
         int start = -1;
-        for (int s = 0; s < HashSlot.SLOTS; s++) {
-            if ((s & 7) == 0) {
-                // Whole bytes that neither start nor end a run (all clear outside one, all set in one).
-                int b = bits[s >> 3];
-                if ((b == 0 && start < 0) || (b == -1 && start >= 0)) {
-                    s += 7;
-                    continue;
+        for (int w = 0; w < BYTES / 8; w++) {
+            long word = (long) LONGS.get(bits, w << 3);
+            int base = w << 6;
+            int pos = 0;
+            while (pos < 64) {
+                if (start < 0) {
+                    long rest = word >>> pos;
+                    if (rest == 0) break;
+                    pos += Long.numberOfTrailingZeros(rest);
+                    start = base + pos;
+                } else {
+                    long rest = ~word >>> pos;
+                    if (rest == 0) break; // set to the end of this word: the run goes on
+                    pos += Long.numberOfTrailingZeros(rest);
+                    out.add(new SlotRange(start, base + pos - 1));
+                    start = -1;
                 }
-            }
-            boolean on = (bits[s >> 3] & (1 << (s & 7))) != 0;
-            if (on && start < 0) start = s;
-            if (!on && start >= 0) {
-                out.add(new SlotRange(start, s - 1));
-                start = -1;
             }
         }
         if (start >= 0) out.add(new SlotRange(start, HashSlot.SLOTS - 1));

@@ -372,7 +372,7 @@ public final class ClusterCommands {
                 Args.error(c, "ERR Target node is not a master");
                 return;
             }
-            s.migratingTo[slot] = n;
+            s.setMigrating(slot, n);
         } else if (action.equals("importing") && argv.length == 5) {
             if (s.slots[slot] == s.myself) {
                 Args.error(c, "ERR I'm already the owner of hash slot " + slot);
@@ -387,7 +387,7 @@ public final class ClusterCommands {
                 Args.error(c, "ERR Target node is not a master");
                 return;
             }
-            s.importingFrom[slot] = n;
+            s.setImporting(slot, n);
         } else if (action.equals("stable") && argv.length == 4) {
             s.importingFrom[slot] = null;
             s.migratingTo[slot] = null;
