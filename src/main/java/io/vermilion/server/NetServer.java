@@ -64,7 +64,8 @@ public final class NetServer {
         int extra = Math.max(0, ioThreads - 1);
         if (Epoll.isAvailable()) {
             long spin = Long.getLong("vermilion.busyPollMicros", 0);
-            group = spin > 0 ? new EpollEventLoopGroup(1, tf, SpinSelectStrategy.factory(spin)) : new EpollEventLoopGroup(1, tf);
+            double minBusy = Double.parseDouble(System.getProperty("vermilion.busyPollMinBusy", "0.6"));
+            group = spin > 0 ? new EpollEventLoopGroup(1, tf, SpinSelectStrategy.factory(spin, minBusy)) : new EpollEventLoopGroup(1, tf);
             ioGroup = extra == 0 ? group : new EpollEventLoopGroup(extra, ioTf);
             channelClass = EpollServerSocketChannel.class;
         } else {
