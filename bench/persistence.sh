@@ -99,7 +99,7 @@ echo "# RDB file: $(stat -c %s "$GEN/dump.rdb") bytes; AOF: $(du -sb "$GEN/appen
 echo
 printf "%-22s %14s %14s %8s\n" "load" "redis" "vermilion" "ratio"
 declare -A logged wall rps bgms dataset extra perc
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }  # as the other bench scripts
 order() { if (( $1 % 2 )); then echo redis vermilion; else echo vermilion redis; fi; }
 for what in rdb aof; do
     logged=([redis]="" [vermilion]=""); wall=([redis]="" [vermilion]="")
