@@ -398,6 +398,14 @@ class FailoverIT {
         // TAKEOVER: without any vote.
         manual(master, replica, "TAKEOVER", all);
         assertHolds(master, before, "after three manual failovers");
+        // Back to back, each node asking again a moment after its own election: a request must
+        // start a new election rather than wait out (or reuse) the last one, and the masters must
+        // vote about the same master again within 2 x node-timeout.
+        manual(replica, master, "FORCE", all);
+        manual(master, replica, "FORCE", all);
+        manual(replica, master, null, all);
+        manual(master, replica, null, all);
+        assertHolds(master, before, "after seven manual failovers");
         on(replica, j -> {
             assertThat(ClusterAssert.error(j, "CLUSTER", "FAILOVER", "bogus")).isEqualTo("ERR syntax error");
             return null;

@@ -88,6 +88,12 @@ final class ClusterFailover {
             return "ERR Master is down or failed, please use CLUSTER FAILOVER FORCE";
         }
         reset();
+        // Better than Redis 7.0 (as Valkey 8 does): a user's request starts a fresh election even
+        // when this node ran one a moment ago. Otherwise an election of the last four node
+        // timeouts makes the request wait out its retry time (the manual failover expires after
+        // 5 s while the master is paused), or, still counting that election's votes, "win" at once
+        // with a stale epoch.
+        resetElection();
         mfEnd = ClusterState.now() + MF_TIMEOUT;
         if (takeover) {
             // No agreement at all: a new epoch of our own, the slots, and the news.
@@ -102,6 +108,14 @@ final class ClusterFailover {
             sendMfStart(me.master);
         }
         return null;
+    }
+
+    /** Forgets the last election, so that the next one starts afresh (with its rank delay, or at once when manual). */
+    private void resetElection() {
+        authTime = 0;
+        authCount = 0;
+        authSent = false;
+        authRank = 0;
     }
 
     // ================================================================== manual failover state
@@ -228,6 +242,9 @@ final class ClusterFailover {
         s.saveConfigOrDie(true);
         s.broadcastPong();
         reset();
+        // Won: should this node's own master fail soon, its next election must not wait for this
+        // one's retry time (Redis keeps the old auth time; Valkey resets it too).
+        resetElection();
     }
 
     /** clusterHandleSlaveFailover: run from the cron and whenever a vote or a manual step arrives. */

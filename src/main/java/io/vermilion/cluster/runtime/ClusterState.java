@@ -945,7 +945,10 @@ public final class ClusterState {
             return;
         }
         long now = now();
-        if (now - master.votedTime < nodeTimeout() * 2) {
+        // Two replicas of one master must not both win within two node timeouts; a manual
+        // failover (FORCEACK) has one candidate only, and the 5 s it has must not be lost to a
+        // vote of the last seconds (Redis 7.0 applies the rule to it too; Valkey 8 does not).
+        if (!forceAck && now - master.votedTime < nodeTimeout() * 2) {
             log.warning("Failover auth denied to " + node.name + ": can't vote about this master before "
                     + (nodeTimeout() * 2 - (now - master.votedTime)) + " milliseconds");
             return;
