@@ -13,7 +13,8 @@
 # if missing. Ports: BENCH_PORT (default 21300) and the next 33; bus ports are +10000 (kept below
 # 32768, the start of the ephemeral range). Vermilion nodes run through bin/vermilion-server (its JVM flags; VERMILION_JAVA_OPTS overrides).
 # BENCH_KEEP=1 keeps the work directory (tool outputs) for inspection; BENCH_VCLI_ARGS adds
-# options to our reshard (e.g. "--cluster-parallel 1").
+# options to our reshard (e.g. "--cluster-parallel 1"). BENCH_STATS=1 also prints, per combination,
+# the commands the nodes ran during the reshard (INFO commandstats summed over the 4 nodes).
 set -euo pipefail
 N=${1:-1000000}
 SLOTS=${2:-4096}
@@ -132,6 +133,7 @@ run_one() { # tool-label node-kind base-port tool...
     until joined "${ports[@]}" && redis-cli --cluster check 127.0.0.1:${ports[0]} >/dev/null 2>&1; do sleep 0.2; done
     local target; target=$(redis-cli -p ${ports[3]} cluster myid)
     local t0 t1
+    [ -z "${BENCH_STATS:-}" ] || for p in "${ports[@]}"; do redis-cli -p "$p" config resetstat >/dev/null; done
     t0=$(date +%s.%N)
     "$@" --cluster reshard 127.0.0.1:${ports[0]} --cluster-from all --cluster-to "$target" \
         --cluster-slots "$SLOTS" --cluster-yes ${EXTRA_ARGS:-} >"$WORK/$label.out" 2>"$WORK/$label.err" || {
@@ -148,6 +150,11 @@ print('%-24s %9d keys moved in %7.2f s  %10.0f keys/s' % (sys.argv[4], m, t1-t0,
         "$moved" "$t0" "$t1" "$label"
     echo "                         keys before $before, after $after, unreadable $bad, open-slot lines $open"
     [ "$tool" = redis-cli ] || sed 's/^/                         /' "$WORK/$label.err"
+    if [ -n "${BENCH_STATS:-}" ]; then # the commands the reshard sent, summed over the 4 nodes
+        for p in "${ports[@]}"; do redis-cli -p "$p" info commandstats; done | tr -d '\r' | awk -F'[:,=]' '
+            /^cmdstat_/ { c[$1] += $3; u[$1] += $5 }
+            END { for (k in c) if (c[k] >= 100) printf "                         %-32s %8d calls %9.0f us %7.2f us/call\n", substr(k, 9), c[k], u[k], u[k] / c[k] }' | sort -k4 -g -r
+    fi
     ROWS+=("$(python3 -c "import sys; m,t0,t1=int(sys.argv[1]),float(sys.argv[2]),float(sys.argv[3]); \
 lost=int(sys.argv[7])-int(sys.argv[8]); \
 print('| %s | %s | %d | %.2f | %.0f | %d | %s |' % (sys.argv[4], sys.argv[5], m, t1-t0, m/(t1-t0), max(lost,0), sys.argv[6]))" \

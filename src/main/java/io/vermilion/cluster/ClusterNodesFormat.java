@@ -1,6 +1,7 @@
 package io.vermilion.cluster;
 
 import io.vermilion.util.HashSlot;
+import io.vermilion.util.Latin1Builder;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,41 +26,60 @@ public final class ClusterNodesFormat {
 
     /** One line, without the trailing newline. */
     public static String render(ClusterNodeInfo n) {
-        StringBuilder sb = new StringBuilder(128 + n.slots().size() * 12);
-        sb.append(n.id()).append(' ')
-                .append(n.ip()).append(':').append(n.port()).append('@').append(n.cport());
-        if (!n.hostname().isEmpty()) sb.append(',').append(n.hostname());
-        sb.append(' ').append(NodeFlags.render(n.flags()))
-                .append(' ').append(n.masterId() == null ? "-" : n.masterId())
-                .append(' ').append(n.pingSent())
-                .append(' ').append(n.pongRecv())
-                .append(' ').append(Long.toUnsignedString(n.configEpoch()))
-                .append(' ').append(n.linkState().text());
-        for (SlotRange r : n.slots()) sb.append(' ').append(r);
-        // Redis walks slots in order and prints "migrating" in preference to "importing" when a
-        // slot has both.
+        Latin1Builder out = new Latin1Builder(128 + n.slots().size() * 12);
+        appendTo(out, n);
+        return out.toString();
+    }
+
+    /** One line, without the trailing newline, appended to out. */
+    public static void appendTo(Latin1Builder out, ClusterNodeInfo n) {
+        out.text(n.id()).ch(' ').text(n.ip()).ch(':').dec(n.port()).ch('@').dec(n.cport());
+        if (!n.hostname().isEmpty()) out.ch(',').text(n.hostname());
+        out.ch(' ');
+        NodeFlags.appendTo(out, n.flags());
+        out.ch(' ').text(n.masterId() == null ? "-" : n.masterId())
+                .ch(' ').dec(n.pingSent())
+                .ch(' ').dec(n.pongRecv())
+                .ch(' ').udec(n.configEpoch())
+                .ch(' ').text(n.linkState().text());
+        List<SlotRange> slots = n.slots();
+        for (int i = 0; i < slots.size(); i++) {
+            SlotRange r = slots.get(i);
+            out.ch(' ').dec(r.start());
+            if (r.end() != r.start()) out.ch('-').dec(r.end());
+        }
+        if (!n.migrating().isEmpty() || !n.importing().isEmpty()) appendOpenSlots(out, n);
+    }
+
+    /**
+     * Redis walks slots in order and prints "migrating" in preference to "importing" when a slot
+     * has both. Apart from the line, so that the common case (no open slot) compiles small.
+     */
+    private static void appendOpenSlots(Latin1Builder out, ClusterNodeInfo n) {
         Iterator<Map.Entry<Integer, String>> mi = n.migrating().entrySet().iterator();
         Iterator<Map.Entry<Integer, String>> ii = n.importing().entrySet().iterator();
         Map.Entry<Integer, String> m = mi.hasNext() ? mi.next() : null;
         Map.Entry<Integer, String> im = ii.hasNext() ? ii.next() : null;
         while (m != null || im != null) {
             if (im == null || (m != null && m.getKey() <= im.getKey())) {
-                sb.append(" [").append(m.getKey()).append("->-").append(m.getValue()).append(']');
+                out.text(" [").dec(m.getKey()).text("->-").text(m.getValue()).ch(']');
                 if (im != null && im.getKey().equals(m.getKey())) im = ii.hasNext() ? ii.next() : null;
                 m = mi.hasNext() ? mi.next() : null;
             } else {
-                sb.append(" [").append(im.getKey()).append("-<-").append(im.getValue()).append(']');
+                out.text(" [").dec(im.getKey()).text("-<-").text(im.getValue()).ch(']');
                 im = ii.hasNext() ? ii.next() : null;
             }
         }
-        return sb.toString();
     }
 
     /** All lines, each followed by "\n": the body of a CLUSTER NODES reply. */
     public static String renderAll(Collection<ClusterNodeInfo> nodes) {
-        StringBuilder sb = new StringBuilder();
-        for (ClusterNodeInfo n : nodes) sb.append(render(n)).append('\n');
-        return sb.toString();
+        Latin1Builder out = new Latin1Builder(256 * Math.max(1, nodes.size()));
+        for (ClusterNodeInfo n : nodes) {
+            appendTo(out, n);
+            out.ch('\n');
+        }
+        return out.toString();
     }
 
     /**

@@ -37,14 +37,21 @@ public final class NodeFlags {
      * set (internal-only bits such as MEET do not count).
      */
     public static String render(int flags) {
-        StringBuilder sb = new StringBuilder();
+        io.vermilion.util.Latin1Builder out = new io.vermilion.util.Latin1Builder(32);
+        appendTo(out, flags);
+        return out.toString();
+    }
+
+    /** As {@link #render}, appended to out. */
+    public static void appendTo(io.vermilion.util.Latin1Builder out, int flags) {
+        int start = out.length();
         for (int i = 0; i < ORDER.length; i++) {
             if ((flags & ORDER[i]) != 0) {
-                if (sb.length() > 0) sb.append(',');
-                sb.append(NAMES[i]);
+                if (out.length() > start) out.ch(',');
+                out.text(NAMES[i]);
             }
         }
-        return sb.length() == 0 ? "noflags" : sb.toString();
+        if (out.length() == start) out.text("noflags");
     }
 
     /**

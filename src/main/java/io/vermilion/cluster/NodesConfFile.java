@@ -48,14 +48,23 @@ public record NodesConfFile(List<ClusterNodeInfo> nodes, long currentEpoch, long
      * ids are random placeholders that mean nothing after a restart).
      */
     public String render() {
-        StringBuilder sb = new StringBuilder();
+        return renderLatin1().toString();
+    }
+
+    /** The file's bytes, as {@link #render} gives its text. */
+    public byte[] renderBytes() {
+        return renderLatin1().toBytes();
+    }
+
+    private io.vermilion.util.Latin1Builder renderLatin1() {
+        io.vermilion.util.Latin1Builder out = new io.vermilion.util.Latin1Builder(160 * nodes.size() + 64);
         for (ClusterNodeInfo n : nodes) {
             if (n.hasFlag(NodeFlags.HANDSHAKE)) continue;
-            sb.append(ClusterNodesFormat.render(n)).append('\n');
+            ClusterNodesFormat.appendTo(out, n);
+            out.ch('\n');
         }
-        sb.append("vars currentEpoch ").append(Long.toUnsignedString(currentEpoch))
-                .append(" lastVoteEpoch ").append(Long.toUnsignedString(lastVoteEpoch)).append('\n');
-        return sb.toString();
+        out.text("vars currentEpoch ").udec(currentEpoch).text(" lastVoteEpoch ").udec(lastVoteEpoch).ch('\n');
+        return out;
     }
 
     /** Parses file text. */

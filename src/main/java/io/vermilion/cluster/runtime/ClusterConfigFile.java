@@ -116,7 +116,7 @@ final class ClusterConfigFile {
      * moves to the new file.
      */
     void write(NodesConfFile conf, boolean fsync) throws IOException {
-        byte[] bytes = conf.render().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] bytes = conf.renderBytes();
         long size = channel.size();
         if (bytes.length <= IN_PLACE_MAX && size <= IN_PLACE_MAX) {
             writeInPlace(bytes, (int) size, fsync);

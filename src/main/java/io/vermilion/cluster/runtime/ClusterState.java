@@ -1679,11 +1679,12 @@ public final class ClusterState {
     }
 
     String nodesDescription(boolean usePport) {
-        StringBuilder sb = new StringBuilder();
+        io.vermilion.util.Latin1Builder out = new io.vermilion.util.Latin1Builder(160 * nodes.size());
         for (ClusterNode n : nodes.values()) {
-            sb.append(io.vermilion.cluster.ClusterNodesFormat.render(describe(n, usePport))).append('\n');
+            io.vermilion.cluster.ClusterNodesFormat.appendTo(out, describe(n, usePport));
+            out.ch('\n');
         }
-        return sb.toString();
+        return out.toString();
     }
 
     /** Iterates slot runs: [start, end, owner] for each maximal run of one owner (unassigned skipped). */
